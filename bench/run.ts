@@ -1,0 +1,180 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- ad-hoc JSON of the API under test */
+/**
+ * `npm run bench`: throughput and latency of the v6 API against a bare node:http baseline measured in the
+ * same run (machines are shared and noisy, so only ratios are reported). Servers run as child processes;
+ * this process is the load generator (autocannon). Writes docs/benchmarks.md.
+ *
+ * Per target: max throughput with 16 connections for DURATION s, then p50/p99 latency at half that rate.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const DURATION = Number(process.env.BENCH_DURATION_S ?? 5);
+const KEY = 'bench-instance-key-0123456789abcdef';
+const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+interface Started {
+  port: number;
+  pid: number;
+  msToHealthy: number;
+  child: ChildProcess;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitHealthy(port: number, path: string, t0: number): Promise<number> {
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}${path}`);
+      if (r.status < 500) return performance.now() - t0;
+    } catch {
+      /* not up yet */
+    }
+    if (performance.now() - t0 > 30_000) throw new Error(`server on ${port} never became healthy`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function startNode(args: string[], env: Record<string, string>, healthPath: string): Promise<Started> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', TZ: 'UTC' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  child.stdout?.resume();
+  const msToHealthy = await waitHealthy(port, healthPath, t0);
+  return { port, pid: child.pid as number, msToHealthy, child };
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(o: { url: string; method?: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; rate?: number }): Promise<Load> {
+  const r = await autocannon({
+    url: o.url,
+    method: o.method ?? 'GET',
+    connections: 16,
+    duration: DURATION,
+    headers: { 'content-type': 'application/json', ...o.headers },
+    ...(o.body ? { body: o.body } : {}),
+    ...(o.rate ? { overallRate: o.rate } : {}),
+  });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${o.method ?? 'GET'} ${o.url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+/** Max rate, then latency at half of it. */
+async function measure(o: Parameters<typeof load>[0]): Promise<{ max: number; p50: number; p99: number }> {
+  const max = await load(o);
+  const half = await load({ ...o, rate: Math.max(1, Math.floor(max.rps / 2)) });
+  return { max: max.rps, p50: half.p50, p99: half.p99 };
+}
+
+const meetingBody = JSON.stringify({
+  topic: 'My Meeting Topic', startTime: '2030-04-07T09:00:00.000Z', endTime: '2030-04-07T10:00:00.000Z', duration: 60, type: 'standard',
+  isRecurring: false, isRecorded: false, isDialin: false, invitedParticipants: [], recurring: {}, meetingPermissionId: null,
+});
+
+async function benchConvene(label: string, dbUrl: string) {
+  const s = await startNode(['--import', 'tsx', 'src/main.ts'], { CONVENE_DATABASE_URL: dbUrl, CONVENE_INSTANCE_API_KEY: KEY }, '/healthz');
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleRss = rssMb(s.pid);
+  const base = `http://127.0.0.1:${s.port}/api/v6`;
+  const h = { 'x-api-key': KEY, 'content-type': 'application/json' };
+  const acc: any = await (await fetch(`${base}/account`, { method: 'POST', headers: h, body: JSON.stringify({ accountType: 'paid', adminFirstname: 'B', adminLastname: 'Ench', adminEmail: `bench-${Date.now()}@example.com` }) })).json();
+  const admins: any = await (await fetch(`${base}/account/admin/${acc.data.id}`, { headers: h })).json();
+  const userId = admins.data[0].id as string;
+  const created: any = await (await fetch(`${base}/meeting`, { method: 'POST', headers: { ...h, 'x-user-id': userId }, body: meetingBody })).json();
+  const meetingId = created.data.id as string;
+  const create = await measure({ url: `${base}/meeting`, method: 'POST', body: meetingBody, headers: { 'x-api-key': KEY, 'x-user-id': userId } });
+  const get = await measure({ url: `${base}/meeting/${meetingId}`, headers: { 'x-api-key': KEY, 'x-user-id': userId } });
+  s.child.kill('SIGTERM');
+  return { label, create, get, idleRss, msToHealthy: s.msToHealthy };
+}
+
+async function main() {
+  const baseline = await startNode(['--import', 'tsx', 'bench/baseline-server.ts'], {}, '/');
+  const baseGet = await measure({ url: `http://127.0.0.1:${baseline.port}/` });
+  const basePost = await measure({ url: `http://127.0.0.1:${baseline.port}/`, method: 'POST', body: meetingBody });
+  baseline.child.kill('SIGTERM');
+
+  const dir = mkdtempSync(join(tmpdir(), 'convene-bench-'));
+  const results = [await benchConvene('SQLite', join(dir, 'bench.db'))];
+
+  const db = `convene_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  let pgOk = true;
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${db}`);
+  } catch (e) {
+    pgOk = false;
+    console.error(`SKIP PostgreSQL bench: ${(e as Error).message}`);
+  }
+  if (pgOk) {
+    try {
+      results.push(await benchConvene('PostgreSQL', PG_URL.replace(/\/[^/]*$/, `/${db}`)));
+    } finally {
+      await new Promise((r) => setTimeout(r, 500));
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+    }
+  }
+  await admin.end().catch(() => undefined);
+
+  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+  const rows = results.flatMap((r) => [
+    `| ${r.label} | POST /api/v6/meeting | ${r.create.max.toFixed(0)} | ${pct(r.create.max, basePost.max)} | ${r.create.p50} | ${r.create.p99} |`,
+    `| ${r.label} | GET /api/v6/meeting/{id} | ${r.get.max.toFixed(0)} | ${pct(r.get.max, baseGet.max)} | ${r.get.p50} | ${r.get.p99} |`,
+  ]);
+  const md = `# Benchmarks
+
+Produced by \`npm run bench\` (\`bench/run.ts\`) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores.
+Each server runs as its own child process; the load generator (autocannon, 16 connections, ${DURATION} s per step) runs in the bench process.
+Throughput is the maximum rate; latency is measured at **half** of that rate. Ratios are against the bare \`node:http\`
+JSON handler (\`bench/baseline-server.ts\`) measured in the same run, with the same method and body.
+
+| baseline | req/s | p50 ms | p99 ms |
+|---|---|---|---|
+| node:http GET | ${baseGet.max.toFixed(0)} | ${baseGet.p50} | ${baseGet.p99} |
+| node:http POST (meeting body) | ${basePost.max.toFixed(0)} | ${basePost.p50} | ${basePost.p99} |
+
+| engine | endpoint | req/s | ratio to baseline | p50 ms @ half rate | p99 ms @ half rate |
+|---|---|---|---|---|---|
+${rows.join('\n')}
+
+| engine | idle RSS after start | \`start\` → /healthz |
+|---|---|---|
+${results.map((r) => `| ${r.label} | ${r.idleRss.toFixed(0)} MB | ${r.msToHealthy.toFixed(0)} ms |`).join('\n')}
+
+Targets (issue #4): create ≥ 30 % and get ≥ 50 % of the baseline on SQLite; idle RSS ≤ 150 MB; start to healthy ≤ 3 s.
+`;
+  writeFileSync('docs/benchmarks.md', md);
+  console.log(md);
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

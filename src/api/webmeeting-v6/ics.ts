@@ -1,0 +1,6 @@
+/** v6 route group: ics (filled in by its owner). */
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../domain/deps.js';
+
+/** Registers this group's routes. */
+export function registerIcsRoutes(_f: FastifyInstance, _deps: Deps): void {}

@@ -1,0 +1,66 @@
+/**
+ * The composition root (ARCHITECTURE.md §3): builds the Fastify app from injected dependencies and never
+ * listens, so tests build the same app and call `inject()`.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Logger } from 'pino';
+import { enforceAuthPolicy } from './api/common/authPolicy.js';
+import { webmeetingV6 } from './api/webmeeting-v6/index.js';
+import type { Deps } from './domain/deps.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+/** What buildApp needs. */
+export interface AppOptions {
+  deps: Deps;
+  logger?: Logger | false;
+  maxBodyBytes?: number;
+  errorsAsHttp200?: boolean;
+  metrics?: Metrics;
+  version?: string;
+}
+
+/** Builds the whole HTTP surface. */
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const metrics = o.metrics ?? createMetrics();
+  const app = Fastify({
+    ...(o.logger ? { loggerInstance: o.logger } : { logger: false }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: o.maxBodyBytes ?? 1_048_576,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  }) as unknown as FastifyInstance;
+  enforceAuthPolicy(app);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('X-Request-Id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpRequests.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Convene', version: o.version ?? '0.1.0', description: 'Web Meeting API v6, Huawei Cloud Meeting and DingTalk conference dialects' },
+      components: { securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-API-KEY' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  app.get('/healthz', { config: { auth: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const ok = await o.deps.store.ping().catch(() => false);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'database unreachable' });
+  });
+  app.get('/metrics', { config: { auth: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  await app.register(webmeetingV6, { prefix: '/api/v6', deps: o.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576, errorsAsHttp200: o.errorsAsHttp200 ?? false });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not found', path: req.url.split('?')[0] }));
+  return app;
+}

@@ -1,0 +1,1130 @@
+/**
+ * The storage contract: one suite that every `Store` implementation must pass (ARCHITECTURE.md §4.11, §6).
+ * Runners call `runContract` inside a `describe` with a factory for their engine.
+ *
+ * The suite shares one store (one database) between its tests, as the runners provide one database per file
+ * or per run. Tests therefore use fresh random ids, filter instance-wide reads down to their own rows, and the
+ * few tests that need an exact global state (claimDue limits, cancelPending counts) first lease or cancel
+ * whatever earlier tests left behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../domain/errors.js';
+import { ALL_ACCOUNTS, type Store } from '../../domain/ports.js';
+import { webhookEventNames, type WebhookDelivery } from '../../domain/webhooks/types.js';
+import {
+  T0,
+  digits,
+  makeAccount,
+  makeApiKey,
+  makeAttempt,
+  makeDelivery,
+  makeEvent,
+  makeHook,
+  makeIdempotency,
+  makeMail,
+  makeMeeting,
+  makePermissionSet,
+  makeRoom,
+  makeUser,
+  oid,
+  tag,
+} from './fixtures.js';
+
+/** The largest instant JS Dates allow; it needs int8 and must come back as a number, not a string. */
+const MAX_INSTANT = 8_640_000_000_000_000;
+
+/**
+ * Defines the contract's `describe`/`it` blocks. `makeStore` is called once, before the first test, and the
+ * store is closed after the last.
+ */
+export function runContract(makeStore: () => Promise<Store>): void {
+  let store: Store;
+
+  beforeAll(async () => {
+    store = await makeStore();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  /** Inserts an account and returns it (most rows need one for their foreign key or scope). */
+  async function account(over: Parameters<typeof makeAccount>[0] = {}) {
+    const a = makeAccount(over);
+    await store.accounts.insert(a);
+    return a;
+  }
+
+  /** Leases every delivery earlier tests left claimable, far into the future, so claim tests see only theirs. */
+  async function leaseLeftovers(): Promise<void> {
+    await store.outbox.claimDue(8e15, 9e15, 1_000_000);
+  }
+
+  /** Inserts an event (with `eventOver`) and one delivery of it (with `over`); returns the delivery. */
+  async function delivery(
+    meetingId: string,
+    sequence: number,
+    url: string,
+    over: Partial<WebhookDelivery> = {},
+    eventOver: Parameters<typeof makeEvent>[2] = {},
+  ): Promise<WebhookDelivery> {
+    const e = makeEvent(meetingId, sequence, eventOver);
+    await store.outbox.insertEvent(e);
+    const d = makeDelivery(e, url, over);
+    await store.outbox.insertDelivery(d);
+    return d;
+  }
+
+  describe('store', () => {
+    it('ping() resolves true', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+
+    it('engine names the engine', () => {
+      expect(['sqlite', 'postgres']).toContain(store.engine);
+    });
+  });
+
+  describe('accounts', () => {
+    it('insert() then get() round-trips every field, JSON, booleans and large instants included', async () => {
+      const a = await account({ paidUntil: MAX_INSTANT });
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toEqual(a);
+    });
+
+    it('insert() then get() round-trips nulls, empty arrays and false flags', async () => {
+      const a = await account({
+        paidUntil: null,
+        defaultMeetingPermissions: null,
+        iceCandidatesToFilter: [],
+        customDialInNumbers: [],
+        displayStandardDialInNumbersInInvite: false,
+        defaultMeetingHasDialin: false,
+        defaultMeetingHasRecording: true,
+        autoExtendMeetings: false,
+        accountType: 'trial',
+      });
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toEqual(a);
+    });
+
+    it('get() with an account scope returns only that account', async () => {
+      const a = await account();
+      const b = await account();
+      expect(await store.accounts.get(a.id, a.id)).toEqual(a);
+      expect(await store.accounts.get(b.id, a.id)).toBeUndefined();
+      expect(await store.accounts.get(ALL_ACCOUNTS, oid())).toBeUndefined();
+    });
+
+    it('update() overwrites every field', async () => {
+      const a = await account();
+      const changed = makeAccount({ id: a.id, createdAt: a.createdAt, paidUntil: null, accountType: 'free' });
+      await store.accounts.update(changed);
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toEqual(changed);
+    });
+
+    it('list() searches the name case-insensitively and pages with a total', async () => {
+      const t = tag();
+      const made = [];
+      for (let i = 0; i < 3; i++) made.push(await account({ name: `Needle ${t} ${i}`, createdAt: T0 + i }));
+      await account({ name: `Haystack ${tag()}` });
+      const first = await store.accounts.list({ search: `needle ${t.toUpperCase()}`, offset: 0, limit: 2 });
+      expect(first.total).toBe(3);
+      expect(first.items.map((x) => x.id)).toEqual([made[0]!.id, made[1]!.id]);
+      const second = await store.accounts.list({ search: `NEEDLE ${t}`, offset: 2, limit: 2 });
+      expect(second.total).toBe(3);
+      expect(second.items).toEqual([made[2]]);
+    });
+
+    it("list() search matches an admin's email but not a non-admin's", async () => {
+      const t = tag();
+      const withAdmin = await account();
+      const withUser = await account();
+      await store.users.insert(makeUser(withAdmin.id, { email: `boss.${t}@example.org`, isAdmin: true }));
+      await store.users.insert(makeUser(withUser.id, { email: `worker.${t}@example.org`, isAdmin: false }));
+      const r = await store.accounts.list({ search: t.toUpperCase(), offset: 0, limit: 10 });
+      expect(r.items.map((x) => x.id)).toEqual([withAdmin.id]);
+      expect(r.total).toBe(1);
+    });
+
+    it('list() treats % and _ in the search literally', async () => {
+      const t = tag();
+      const literal = await account({ name: `Pct 100%_${t}` });
+      await account({ name: `Pct 100ab${t}` });
+      const r = await store.accounts.list({ search: `100%_${t}`, offset: 0, limit: 10 });
+      expect(r.items.map((x) => x.id)).toEqual([literal.id]);
+    });
+
+    it('list() filters by accountType', async () => {
+      const t = tag();
+      const trial = await account({ name: `Typed ${t}`, accountType: 'trial' });
+      await account({ name: `Typed ${t}`, accountType: 'paid' });
+      const r = await store.accounts.list({ search: `Typed ${t}`, accountType: 'trial', offset: 0, limit: 10 });
+      expect(r).toEqual({ items: [trial], total: 1 });
+    });
+
+    it('delete() removes the account', async () => {
+      const a = await account();
+      await store.accounts.delete(a.id);
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toBeUndefined();
+    });
+
+    it('delete() rejects while the account still has users (children go first)', async () => {
+      const a = await account();
+      await store.users.insert(makeUser(a.id));
+      await expect(store.accounts.delete(a.id)).rejects.toThrow();
+      await store.users.deleteByAccount(a.id);
+      await store.accounts.delete(a.id);
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toBeUndefined();
+    });
+  });
+
+  describe('users', () => {
+    it('insert() then get() round-trips every field', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      expect(await store.users.get(ALL_ACCOUNTS, u.id)).toEqual(u);
+    });
+
+    it('insert() then get() round-trips nulls, empty arrays and false flags', async () => {
+      const a = await account();
+      const u = makeUser(a.id, { externalUserId: null, passwordHash: null, additionalTimezones: [], isAdmin: false });
+      await store.users.insert(u);
+      expect(await store.users.get(a.id, u.id)).toEqual(u);
+    });
+
+    it('account-scoped reads never return another account’s user', async () => {
+      const a = await account();
+      const b = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      expect(await store.users.get(b.id, u.id)).toBeUndefined();
+      expect(await store.users.getByEmail(b.id, u.email)).toBeUndefined();
+      expect(await store.users.getByHuaweiUuid(b.id, u.huaweiUserUuid)).toBeUndefined();
+      expect(await store.users.getByUnionId(b.id, u.unionId)).toBeUndefined();
+      expect(await store.users.get(a.id, u.id)).toEqual(u);
+      expect(await store.users.getByHuaweiUuid(a.id, u.huaweiUserUuid)).toEqual(u);
+      expect(await store.users.getByHuaweiUuid(ALL_ACCOUNTS, u.huaweiUserUuid)).toEqual(u);
+    });
+
+    it('getByEmail() compares lower-case', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      expect(await store.users.getByEmail(ALL_ACCOUNTS, u.email.toUpperCase())).toEqual(u);
+      expect(await store.users.getByEmail(a.id, u.email)).toEqual(u);
+    });
+
+    it('getByIcsToken(), getByLoginName() and getByUnionId() find the user', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      expect(await store.users.getByIcsToken(u.icsToken)).toEqual(u);
+      expect(await store.users.getByLoginName(u.loginName)).toEqual(u);
+      expect(await store.users.getByUnionId(a.id, u.unionId)).toEqual(u);
+      expect(await store.users.getByIcsToken(oid())).toBeUndefined();
+      expect(await store.users.getByLoginName(oid())).toBeUndefined();
+    });
+
+    it('insert() rejects with user.email_taken when the email is in use, in any account and any case', async () => {
+      const a = await account();
+      const b = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      const dup = makeUser(b.id, { email: u.email.toUpperCase() });
+      const err = await store.users.insert(dup).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DomainError);
+      expect((err as DomainError).code).toBe('user.email_taken');
+      expect(await store.users.get(ALL_ACCOUNTS, dup.id)).toBeUndefined();
+    });
+
+    it('update() rejects with user.email_taken when the new email is in use', async () => {
+      const a = await account();
+      const u1 = makeUser(a.id);
+      const u2 = makeUser(a.id);
+      await store.users.insert(u1);
+      await store.users.insert(u2);
+      await expect(store.users.update({ ...u2, email: u1.email })).rejects.toMatchObject({ code: 'user.email_taken' });
+      expect(await store.users.get(a.id, u2.id)).toEqual(u2);
+    });
+
+    it('other unique violations are not reported as user.email_taken', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      for (const clash of [
+        { loginName: u.loginName },
+        { icsToken: u.icsToken },
+        { huaweiUserUuid: u.huaweiUserUuid },
+        { unionId: u.unionId },
+      ]) {
+        const err = await store.users.insert(makeUser(a.id, clash)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(Error);
+        expect(err).not.toBeInstanceOf(DomainError);
+      }
+    });
+
+    it('the same unionId may exist in two accounts', async () => {
+      const a = await account();
+      const b = await account();
+      const ua = makeUser(a.id, { unionId: 'shared-union' });
+      const ub = makeUser(b.id, { unionId: 'shared-union' });
+      await store.users.insert(ua);
+      await store.users.insert(ub);
+      expect(await store.users.getByUnionId(a.id, 'shared-union')).toEqual(ua);
+      expect(await store.users.getByUnionId(b.id, 'shared-union')).toEqual(ub);
+    });
+
+    it('update() overwrites every field', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      const changed = makeUser(a.id, { id: u.id, isAdmin: false, passwordHash: null, externalUserId: null });
+      await store.users.update(changed);
+      expect(await store.users.get(a.id, u.id)).toEqual(changed);
+    });
+
+    it('list() pages with a total, sorts by email or createdAt and filters admins', async () => {
+      const a = await account();
+      const c = makeUser(a.id, { email: `c.${tag()}@example.org`, createdAt: T0 + 1, isAdmin: false });
+      const b = makeUser(a.id, { email: `b.${tag()}@example.org`, createdAt: T0 + 2, isAdmin: true });
+      const d = makeUser(a.id, { email: `a.${tag()}@example.org`, createdAt: T0 + 3, isAdmin: true });
+      for (const u of [c, b, d]) await store.users.insert(u);
+      await store.users.insert(makeUser((await account()).id));
+
+      const byEmail = await store.users.list(a.id, { offset: 0, limit: 2 });
+      expect(byEmail.total).toBe(3);
+      expect(byEmail.items.map((u) => u.id)).toEqual([d.id, b.id]);
+      const rest = await store.users.list(a.id, { sort: 'email', offset: 2, limit: 2 });
+      expect(rest).toEqual({ items: [c], total: 3 });
+      const byCreated = await store.users.list(a.id, { sort: 'createdAt', offset: 0, limit: 10 });
+      expect(byCreated.items.map((u) => u.id)).toEqual([c.id, b.id, d.id]);
+      const admins = await store.users.list(a.id, { adminsOnly: true, sort: 'createdAt', offset: 0, limit: 10 });
+      expect(admins.items.map((u) => u.id)).toEqual([b.id, d.id]);
+      expect(admins.total).toBe(2);
+      expect(await store.users.count(a.id)).toBe(3);
+    });
+
+    it('delete() removes only a user of the given account; deleteByAccount() removes them all', async () => {
+      const a = await account();
+      const b = await account();
+      const u1 = makeUser(a.id);
+      const u2 = makeUser(a.id);
+      const other = makeUser(b.id);
+      for (const u of [u1, u2, other]) await store.users.insert(u);
+      await store.users.delete(b.id, u1.id);
+      expect(await store.users.get(a.id, u1.id)).toEqual(u1);
+      await store.users.delete(a.id, u1.id);
+      expect(await store.users.get(a.id, u1.id)).toBeUndefined();
+      await store.users.deleteByAccount(a.id);
+      expect(await store.users.count(a.id)).toBe(0);
+      expect(await store.users.get(b.id, other.id)).toEqual(other);
+    });
+  });
+
+  describe('apiKeys', () => {
+    it('insert() then get()/getByHash() round-trip every field', async () => {
+      const a = await account();
+      const k = makeApiKey(a.id, { revokedAt: T0 + 7 });
+      await store.apiKeys.insert(k);
+      expect(await store.apiKeys.get(ALL_ACCOUNTS, k.id)).toEqual(k);
+      expect(await store.apiKeys.getByHash(k.hash)).toEqual(k);
+      expect(await store.apiKeys.getByHash(oid())).toBeUndefined();
+    });
+
+    it('an account scope sees its own keys only, never instance keys or another account’s', async () => {
+      const a = await account();
+      const b = await account();
+      const own = makeApiKey(a.id);
+      const instance = makeApiKey(null, { permissions: ['account'] });
+      await store.apiKeys.insert(own);
+      await store.apiKeys.insert(instance);
+      expect(await store.apiKeys.get(a.id, own.id)).toEqual(own);
+      expect(await store.apiKeys.get(b.id, own.id)).toBeUndefined();
+      expect(await store.apiKeys.get(a.id, instance.id)).toBeUndefined();
+      expect(await store.apiKeys.get(ALL_ACCOUNTS, instance.id)).toEqual(instance);
+    });
+
+    it('listByAccount() and listInstance() separate account and instance keys, oldest first', async () => {
+      const a = await account();
+      const k2 = makeApiKey(a.id, { createdAt: T0 + 2 });
+      const k1 = makeApiKey(a.id, { createdAt: T0 + 1 });
+      const inst = makeApiKey(null, { createdAt: T0 });
+      for (const k of [k2, k1, inst]) await store.apiKeys.insert(k);
+      expect(await store.apiKeys.listByAccount(a.id)).toEqual([k1, k2]);
+      const instanceKeys = await store.apiKeys.listInstance();
+      expect(instanceKeys).toContainEqual(inst);
+      expect(instanceKeys.every((k) => k.level === 'instance')).toBe(true);
+    });
+
+    it('the hash is unique', async () => {
+      const a = await account();
+      const k = makeApiKey(a.id);
+      await store.apiKeys.insert(k);
+      await expect(store.apiKeys.insert(makeApiKey(a.id, { hash: k.hash }))).rejects.toThrow();
+    });
+
+    it('revoke() sets revokedAt once; a second revoke keeps the first time', async () => {
+      const a = await account();
+      const k = makeApiKey(a.id);
+      await store.apiKeys.insert(k);
+      await store.apiKeys.revoke(k.id, T0 + 100);
+      await store.apiKeys.revoke(k.id, T0 + 200);
+      expect((await store.apiKeys.get(a.id, k.id))?.revokedAt).toBe(T0 + 100);
+    });
+
+    it('deleteByAccount() removes the account’s keys only', async () => {
+      const a = await account();
+      const b = await account();
+      const ka = makeApiKey(a.id);
+      const kb = makeApiKey(b.id);
+      await store.apiKeys.insert(ka);
+      await store.apiKeys.insert(kb);
+      await store.apiKeys.deleteByAccount(a.id);
+      expect(await store.apiKeys.listByAccount(a.id)).toEqual([]);
+      expect(await store.apiKeys.listByAccount(b.id)).toEqual([kb]);
+    });
+  });
+
+  describe('rooms', () => {
+    it('insert() then get() round-trips every field; scope filters', async () => {
+      const a = await account();
+      const b = await account();
+      const r = makeRoom(a.id, { isActive: false, index: 4 });
+      await store.rooms.insert(r);
+      expect(await store.rooms.get(ALL_ACCOUNTS, r.id)).toEqual(r);
+      expect(await store.rooms.get(a.id, r.id)).toEqual(r);
+      expect(await store.rooms.get(b.id, r.id)).toBeUndefined();
+    });
+
+    it('listByAccount() orders by index', async () => {
+      const a = await account();
+      const rooms = [3, 1, 2].map((index) => makeRoom(a.id, { index }));
+      for (const r of rooms) await store.rooms.insert(r);
+      await store.rooms.insert(makeRoom((await account()).id));
+      expect((await store.rooms.listByAccount(a.id)).map((r) => r.index)).toEqual([1, 2, 3]);
+    });
+
+    it('update() overwrites; deleteByAccount() removes the account’s rooms', async () => {
+      const a = await account();
+      const r = makeRoom(a.id);
+      await store.rooms.insert(r);
+      const changed = { ...r, name: 'Renamed', index: 9, isActive: false };
+      await store.rooms.update(changed);
+      expect(await store.rooms.get(a.id, r.id)).toEqual(changed);
+      await store.rooms.deleteByAccount(a.id);
+      expect(await store.rooms.listByAccount(a.id)).toEqual([]);
+    });
+  });
+
+  describe('permissionSets', () => {
+    it('insert() then get() round-trips every flag; scope filters', async () => {
+      const a = await account();
+      const b = await account();
+      const p = makePermissionSet(a.id);
+      await store.permissionSets.insert(p);
+      expect(await store.permissionSets.get(ALL_ACCOUNTS, p.id)).toEqual(p);
+      expect(await store.permissionSets.get(a.id, p.id)).toEqual(p);
+      expect(await store.permissionSets.get(b.id, p.id)).toBeUndefined();
+    });
+
+    it('update() overwrites every flag', async () => {
+      const a = await account();
+      const p = makePermissionSet(a.id);
+      await store.permissionSets.insert(p);
+      const flipped = {
+        ...p,
+        name: 'Flipped',
+        participantsCanShareScreen: !p.participantsCanShareScreen,
+        participantsCanUseChat: !p.participantsCanUseChat,
+        guestsWaitInLobby: !p.guestsWaitInLobby,
+        moderatorRequiredToStart: !p.moderatorRequiredToStart,
+        updatedAt: T0 + 99,
+      };
+      await store.permissionSets.update(flipped);
+      expect(await store.permissionSets.get(a.id, p.id)).toEqual(flipped);
+    });
+
+    it('listByAccount(), delete() of another account’s set (no-op), delete(), deleteByAccount()', async () => {
+      const a = await account();
+      const b = await account();
+      const p1 = makePermissionSet(a.id, { createdAt: T0 + 1 });
+      const p2 = makePermissionSet(a.id, { createdAt: T0 + 2 });
+      await store.permissionSets.insert(p2);
+      await store.permissionSets.insert(p1);
+      expect(await store.permissionSets.listByAccount(a.id)).toEqual([p1, p2]);
+      await store.permissionSets.delete(b.id, p1.id);
+      expect(await store.permissionSets.get(a.id, p1.id)).toEqual(p1);
+      await store.permissionSets.delete(a.id, p1.id);
+      expect(await store.permissionSets.listByAccount(a.id)).toEqual([p2]);
+      await store.permissionSets.deleteByAccount(a.id);
+      expect(await store.permissionSets.listByAccount(a.id)).toEqual([]);
+    });
+  });
+
+  describe('meetings', () => {
+    it('insert() then get() round-trips every field, JSON included', async () => {
+      const m = makeMeeting(oid(), { eventSeq: 4 });
+      await store.meetings.insert(m);
+      expect(await store.meetings.get(ALL_ACCOUNTS, m.id)).toEqual(m);
+    });
+
+    it('insert() then get() round-trips nulls, empty JSON and false flags', async () => {
+      const m = makeMeeting(oid(), {
+        seriesEnd: null,
+        isRecurring: false,
+        recurring: { frequencyType: '', frequency: null, monthlyPattern: '', endsType: '', endsOn: T0, endsAfter: 0 },
+        isRecorded: false,
+        isDialin: true,
+        invitedParticipants: [],
+        documents: [],
+        meetingPermissionId: null,
+        dtClosedAt: T0 + 10,
+        privateDataVisible: false,
+        dialInConferenceRoom: null,
+        dialInPin: null,
+        isDemo: true,
+        isPromo: false,
+        occurrenceExceptions: [],
+        agenda: '',
+        type: 'meetme',
+        videoResolution: 'fullhd',
+        origin: 'cli',
+      });
+      await store.meetings.insert(m);
+      expect(await store.meetings.get(m.accountId, m.id)).toEqual(m);
+    });
+
+    it('account-scoped reads never return another account’s meeting', async () => {
+      const m = makeMeeting(oid());
+      await store.meetings.insert(m);
+      const other = oid();
+      expect(await store.meetings.get(other, m.id)).toBeUndefined();
+      expect(await store.meetings.getAny(other, m.id)).toBeUndefined();
+      expect(await store.meetings.getByCode(other, m.meetingNumber)).toBeUndefined();
+      expect(await store.meetings.find({ scope: other, roomId: m.roomId })).toEqual([]);
+      expect(await store.meetings.find({ scope: m.accountId, roomId: m.roomId })).toEqual([m]);
+      // An explicit accountId filter cannot widen a scope.
+      expect(await store.meetings.find({ scope: other, accountId: m.accountId })).toEqual([]);
+    });
+
+    it('get() hides deleted meetings; getAny() shows them', async () => {
+      const m = makeMeeting(oid(), { deletedAt: T0 + 1 });
+      await store.meetings.insert(m);
+      expect(await store.meetings.get(ALL_ACCOUNTS, m.id)).toBeUndefined();
+      expect(await store.meetings.getAny(ALL_ACCOUNTS, m.id)).toEqual(m);
+      expect(await store.meetings.getAny(m.accountId, m.id)).toEqual(m);
+    });
+
+    it('getByCode() accepts the 16-digit number with or without dashes, the conferenceId and the roomCode', async () => {
+      const m = makeMeeting(oid());
+      await store.meetings.insert(m);
+      const dashed = m.meetingNumber.replace(/(\d{4})(?=\d)/g, '$1-');
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.meetingNumber)).toEqual(m);
+      expect(await store.meetings.getByCode(m.accountId, dashed)).toEqual(m);
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.conferenceId)).toEqual(m);
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.roomCode)).toEqual(m);
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.id)).toBeUndefined();
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.meetingNumber.slice(0, 12))).toBeUndefined();
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, '')).toBeUndefined();
+    });
+
+    it('getByCode() and getByIcsToken() do not find deleted meetings', async () => {
+      const m = makeMeeting(oid(), { deletedAt: T0 });
+      await store.meetings.insert(m);
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.meetingNumber)).toBeUndefined();
+      expect(await store.meetings.getByCode(ALL_ACCOUNTS, m.conferenceId)).toBeUndefined();
+      expect(await store.meetings.getByIcsToken(m.icsToken)).toBeUndefined();
+    });
+
+    it('getByIcsToken() finds the meeting', async () => {
+      const m = makeMeeting(oid());
+      await store.meetings.insert(m);
+      expect(await store.meetings.getByIcsToken(m.icsToken)).toEqual(m);
+      expect(await store.meetings.getByIcsToken(oid())).toBeUndefined();
+    });
+
+    it('codeExists() sees all three codes, deleted meetings included', async () => {
+      const m = makeMeeting(oid(), { deletedAt: T0 });
+      await store.meetings.insert(m);
+      expect(await store.meetings.codeExists(m.meetingNumber)).toBe(true);
+      expect(await store.meetings.codeExists(m.conferenceId)).toBe(true);
+      expect(await store.meetings.codeExists(m.roomCode)).toBe(true);
+      expect(await store.meetings.codeExists(digits(16))).toBe(false);
+    });
+
+    it('each public code and the ICS token are unique across all rows, deleted ones included', async () => {
+      const m = makeMeeting(oid(), { deletedAt: T0 });
+      await store.meetings.insert(m);
+      for (const clash of [
+        { meetingNumber: m.meetingNumber },
+        { conferenceId: m.conferenceId },
+        { roomCode: m.roomCode },
+        { icsToken: m.icsToken },
+      ]) {
+        const n = makeMeeting(oid(), clash);
+        await expect(store.meetings.insert(n)).rejects.toThrow();
+        expect(await store.meetings.getAny(ALL_ACCOUNTS, n.id)).toBeUndefined();
+      }
+    });
+
+    it('update() overwrites every field but never moves eventSeq', async () => {
+      const m = makeMeeting(oid());
+      await store.meetings.insert(m);
+      expect(await store.meetings.nextSequence(m.id)).toBe(1);
+      const changed = makeMeeting(m.accountId, {
+        id: m.id,
+        eventSeq: 0, // a stale copy: the stored sequence must survive
+        dtClosedAt: T0 + 5,
+        seriesEnd: null,
+        deletedAt: T0 + 6,
+        invitedParticipants: [{ email: 'bob@example.org', name: 'Bob', phone: null, language: null, isModerator: false }],
+      });
+      await store.meetings.update(changed);
+      expect(await store.meetings.getAny(ALL_ACCOUNTS, m.id)).toEqual({ ...changed, eventSeq: 1 });
+    });
+
+    it('nextSequence() increases strictly, also on a deleted meeting', async () => {
+      const m = makeMeeting(oid(), { eventSeq: 0 });
+      await store.meetings.insert(m);
+      expect(await store.meetings.nextSequence(m.id)).toBe(1);
+      expect(await store.meetings.nextSequence(m.id)).toBe(2);
+      await store.meetings.update({ ...m, deletedAt: T0 });
+      expect(await store.meetings.nextSequence(m.id)).toBe(3);
+      expect((await store.meetings.getAny(ALL_ACCOUNTS, m.id))?.eventSeq).toBe(3);
+    });
+
+    it('concurrent nextSequence() calls never return the same number', async () => {
+      const m = makeMeeting(oid(), { eventSeq: 10 });
+      await store.meetings.insert(m);
+      const n = 25;
+      const got = await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          // Half the calls go through their own transactions, as the domain records events.
+          i % 2 === 0 ? store.meetings.nextSequence(m.id) : store.transaction((tx) => tx.meetings.nextSequence(m.id)),
+        ),
+      );
+      expect(new Set(got).size).toBe(n);
+      expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => 11 + i));
+    });
+
+    it('nextSequence() rejects with meeting.not_found for an unknown meeting', async () => {
+      await expect(store.meetings.nextSequence(oid())).rejects.toMatchObject({ code: 'meeting.not_found' });
+    });
+
+    it('find() sorts by (startTime, id) by default and honours the other sorts', async () => {
+      const acc = oid();
+      const a = makeMeeting(acc, { startTime: T0 + 2, createdAt: T0 + 1 });
+      const b = makeMeeting(acc, { startTime: T0 + 1, createdAt: T0 + 3 });
+      const c1 = makeMeeting(acc, { id: `0${oid().slice(1)}`, startTime: T0 + 3, createdAt: T0 + 2 });
+      const c2 = makeMeeting(acc, { id: `f${oid().slice(1)}`, startTime: T0 + 3, createdAt: T0 + 4 });
+      for (const m of [c2, a, c1, b]) await store.meetings.insert(m);
+      await store.meetings.insert(makeMeeting(acc, { deletedAt: T0 }));
+      const ids = async (sort?: 'startTime' | '-startTime' | 'createdAt' | '-createdAt') =>
+        (await store.meetings.find({ scope: acc, ...(sort ? { sort } : {}) })).map((m) => m.id);
+      expect(await ids()).toEqual([b.id, a.id, c1.id, c2.id]);
+      expect(await ids('startTime')).toEqual([b.id, a.id, c1.id, c2.id]);
+      expect(await ids('-startTime')).toEqual([c2.id, c1.id, a.id, b.id]);
+      expect(await ids('createdAt')).toEqual([a.id, c1.id, b.id, c2.id]);
+      expect(await ids('-createdAt')).toEqual([c2.id, b.id, c1.id, a.id]);
+    });
+
+    it('find() filters by accountId, organizer, room, startsBefore, endsAfter and invitedEmail', async () => {
+      const acc = oid();
+      const user = oid();
+      const room = oid();
+      const t = tag();
+      const early = makeMeeting(acc, { startTime: T0, seriesEnd: T0 + 100, addedByUserId: user, roomId: room });
+      const open = makeMeeting(acc, { startTime: T0 + 50, seriesEnd: null, addedByUserId: user });
+      const late = makeMeeting(acc, {
+        startTime: T0 + 200,
+        seriesEnd: T0 + 300,
+        invitedParticipants: [
+          { email: `Carol_${t}@Example.org`, name: 'Carol', phone: null, language: null, isModerator: false },
+        ],
+      });
+      for (const m of [early, open, late]) await store.meetings.insert(m);
+      const ids = async (f: Omit<Parameters<Store['meetings']['find']>[0], 'scope'>) =>
+        (await store.meetings.find({ scope: ALL_ACCOUNTS, accountId: acc, ...f })).map((m) => m.id);
+
+      expect(await ids({})).toEqual([early.id, open.id, late.id]);
+      expect(await ids({ addedByUserId: user })).toEqual([early.id, open.id]);
+      expect(await ids({ roomId: room })).toEqual([early.id]);
+      expect(await ids({ startsBefore: T0 + 50 })).toEqual([early.id]);
+      expect(await ids({ endsAfter: T0 + 100 })).toEqual([early.id, open.id, late.id]);
+      expect(await ids({ endsAfter: T0 + 101 })).toEqual([open.id, late.id]);
+      expect(await ids({ endsAfter: T0 + 301 })).toEqual([open.id]);
+      expect(await ids({ invitedEmail: `carol_${t}@example.org` })).toEqual([late.id]);
+      // The email matches whole: neither a prefix nor a LIKE wildcard in the address finds it.
+      expect(await ids({ invitedEmail: `carol_${t}@example.or` })).toEqual([]);
+      expect(await ids({ invitedEmail: `carolx${t}@example.org` })).toEqual([]);
+    });
+
+    it('countActive() counts not-deleted meetings whose series has not ended', async () => {
+      const acc = oid();
+      for (const m of [
+        makeMeeting(acc, { seriesEnd: null }),
+        makeMeeting(acc, { seriesEnd: T0 + 10 }),
+        makeMeeting(acc, { seriesEnd: T0 + 9 }),
+        makeMeeting(acc, { seriesEnd: null, deletedAt: T0 }),
+        makeMeeting(oid(), { seriesEnd: null }),
+      ])
+        await store.meetings.insert(m);
+      expect(await store.meetings.countActive(acc, T0 + 10)).toBe(2);
+      expect(await store.meetings.countActive(acc, T0)).toBe(3);
+    });
+
+    it('findForAutoClose() returns not-deleted meetings started by `until` whose series may have ended since `since`', async () => {
+      const acc = oid();
+      const base = T0 + 1_000_000_000; // an era no other test uses
+      const endedInWindow = makeMeeting(acc, { startTime: base, seriesEnd: base + 500 });
+      const neverEnds = makeMeeting(acc, { startTime: base + 10, seriesEnd: null });
+      const endedBefore = makeMeeting(acc, { startTime: base, seriesEnd: base + 99 });
+      const startsLater = makeMeeting(acc, { startTime: base + 2_000, seriesEnd: base + 3_000 });
+      const deleted = makeMeeting(acc, { startTime: base, seriesEnd: base + 500, deletedAt: base });
+      for (const m of [endedInWindow, neverEnds, endedBefore, startsLater, deleted]) await store.meetings.insert(m);
+      const found = (await store.meetings.findForAutoClose(base + 100, base + 1_000)).filter((m) => m.accountId === acc);
+      expect(found.map((m) => m.id)).toEqual([endedInWindow.id, neverEnds.id]);
+    });
+  });
+
+  describe('outbox events', () => {
+    it('insertEvent() then getEvent() round-trips every field', async () => {
+      const e1 = makeEvent(oid(), 1);
+      const e2 = makeEvent(oid(), 2, { recurrenceId: T0 + 86_400_000, event: 'onMeetingJoined' });
+      await store.outbox.insertEvent(e1);
+      await store.outbox.insertEvent(e2);
+      expect(await store.outbox.getEvent(e1.id)).toEqual(e1);
+      expect(await store.outbox.getEvent(e2.id)).toEqual(e2);
+      expect(await store.outbox.getEvent(oid())).toBeUndefined();
+    });
+
+    it('a (meetingId, sequence) pair is never stored twice', async () => {
+      const meetingId = oid();
+      await store.outbox.insertEvent(makeEvent(meetingId, 1));
+      await expect(store.outbox.insertEvent(makeEvent(meetingId, 1))).rejects.toThrow();
+    });
+
+    it('listEvents() filters by meeting and event name and pages with a total, oldest first', async () => {
+      const meetingId = oid();
+      const evs = [1, 2, 3].map((s) => makeEvent(meetingId, s, { event: s === 2 ? 'onMeetingClosed' : 'onMeetingUpdated' }));
+      for (const e of [evs[2]!, evs[0]!, evs[1]!]) await store.outbox.insertEvent(e);
+      expect(await store.outbox.listEvents({ meetingId, offset: 0, limit: 2 })).toEqual({ items: [evs[0], evs[1]], total: 3 });
+      expect(await store.outbox.listEvents({ meetingId, offset: 2, limit: 2 })).toEqual({ items: [evs[2]], total: 3 });
+      expect(await store.outbox.listEvents({ meetingId, event: 'onMeetingClosed', offset: 0, limit: 10 })).toEqual({
+        items: [evs[1]],
+        total: 1,
+      });
+    });
+  });
+
+  describe('webhook deliveries', () => {
+    it('insertDelivery() then getDelivery() round-trips every field; updateDelivery() overwrites', async () => {
+      const d = await delivery(oid(), 1, 'https://a.example.org/hook', { recurrenceId: T0 + 5 });
+      expect(await store.outbox.getDelivery(d.id)).toEqual(d);
+      const done: WebhookDelivery = {
+        ...d,
+        status: 'failed',
+        attemptCount: 8,
+        nextAttemptAt: null,
+        firstAttemptDone: true,
+        lastHttpStatus: 500,
+        lastError: 'HTTP 500',
+        lockedUntil: T0 + 99,
+        completedAt: T0 + 100,
+        payloadFormat: 'plain',
+      };
+      await store.outbox.updateDelivery(done);
+      expect(await store.outbox.getDelivery(d.id)).toEqual(done);
+      expect(await store.outbox.getDelivery(oid())).toBeUndefined();
+    });
+
+    it('listDeliveries() is newest first, filters by event, meeting, status and [from, to), and pages with a total', async () => {
+      const meetingId = oid();
+      const url = 'https://list.example.org/hook';
+      const d1 = await delivery(meetingId, 1, url, { createdAt: T0 + 10 });
+      const d2 = await delivery(meetingId, 2, url, { createdAt: T0 + 20, status: 'succeeded', event: 'onMeetingClosed' });
+      const d3 = await delivery(meetingId, 3, url, { createdAt: T0 + 30 });
+      const page = (f: Omit<Parameters<Store['outbox']['listDeliveries']>[0], 'meetingId'>) =>
+        store.outbox.listDeliveries({ meetingId, ...f });
+      expect(await page({ offset: 0, limit: 2 })).toEqual({ items: [d3, d2], total: 3 });
+      expect(await page({ offset: 2, limit: 2 })).toEqual({ items: [d1], total: 3 });
+      expect(await page({ status: 'succeeded', offset: 0, limit: 10 })).toEqual({ items: [d2], total: 1 });
+      expect(await page({ event: 'onMeetingClosed', offset: 0, limit: 10 })).toEqual({ items: [d2], total: 1 });
+      expect(await page({ from: T0 + 20, to: T0 + 30, offset: 0, limit: 10 })).toEqual({ items: [d2], total: 1 });
+    });
+
+    it('insertAttempt() and listAttempts() round-trip attempts in attempt order', async () => {
+      const d = await delivery(oid(), 1, 'https://att.example.org/hook');
+      const a2 = makeAttempt(d.id, 2, { httpStatus: null, error: 'timeout', responseExcerpt: null });
+      const a1 = makeAttempt(d.id, 1);
+      await store.outbox.insertAttempt(a2);
+      await store.outbox.insertAttempt(a1);
+      expect(await store.outbox.listAttempts(d.id)).toEqual([a1, a2]);
+      await expect(store.outbox.insertAttempt(makeAttempt(d.id, 1))).rejects.toThrow();
+    });
+
+    it('claimDue() claims the oldest first attempt per (meeting, URL) and leases what it returns', async () => {
+      await leaseLeftovers();
+      const m = oid();
+      const urlA = 'https://a.example.org/hook';
+      const urlB = 'https://b.example.org/hook';
+      const a1 = await delivery(m, 1, urlA);
+      const a2 = await delivery(m, 2, urlA);
+      const b2 = await delivery(m, 2 + 100, urlB);
+      const other = await delivery(oid(), 7, urlA);
+      const now = T0 + 1_000;
+
+      const claimed = await store.outbox.claimDue(now, now + 30_000, 100);
+      expect(claimed.map((d) => d.id).sort()).toEqual([a1.id, b2.id, other.id].sort());
+      expect(claimed.every((d) => d.lockedUntil === now + 30_000)).toBe(true);
+      expect((await store.outbox.getDelivery(a1.id))?.lockedUntil).toBe(now + 30_000);
+      expect((await store.outbox.getDelivery(a2.id))?.lockedUntil).toBeNull();
+
+      // 1. Leased rows are not claimed again while the lease lives, and a2 still waits for a1's first attempt.
+      expect(await store.outbox.claimDue(now + 1, now + 60_000, 100)).toEqual([]);
+      // 2. a1's first attempt finishes with a failure and a retry later: a2 may go now, a1 may not yet.
+      await store.outbox.updateDelivery({
+        ...a1,
+        attemptCount: 1,
+        firstAttemptDone: true,
+        nextAttemptAt: now + 5_000,
+        lockedUntil: null,
+        lastHttpStatus: 503,
+      });
+      const next = await store.outbox.claimDue(now + 2, now + 60_000, 100);
+      expect(next.map((d) => d.id)).toEqual([a2.id]);
+      // 3. Once due, a1's retry is claimable although a2 (a later sequence) is leased.
+      const retry = await store.outbox.claimDue(now + 5_000, now + 90_000, 100);
+      expect(retry.map((d) => d.id)).toEqual([a1.id]);
+    });
+
+    it('claimDue() reclaims a delivery whose lease expired (a crashed worker)', async () => {
+      await leaseLeftovers();
+      const d = await delivery(oid(), 1, 'https://lease.example.org/hook');
+      const now = T0 + 2_000;
+      expect((await store.outbox.claimDue(now, now + 100, 10)).map((x) => x.id)).toEqual([d.id]);
+      expect(await store.outbox.claimDue(now + 99, now + 200, 10)).toEqual([]);
+      const again = await store.outbox.claimDue(now + 100, now + 300, 10);
+      expect(again.map((x) => x.id)).toEqual([d.id]);
+      expect(again[0]?.lockedUntil).toBe(now + 300);
+    });
+
+    it('claimDue() skips deliveries not yet due or no longer pending, and cancelled ones do not block', async () => {
+      await leaseLeftovers();
+      const m = oid();
+      const url = 'https://skip.example.org/hook';
+      const now = T0 + 3_000;
+      const cancelled = await delivery(m, 1, url, { status: 'cancelled', completedAt: now - 1 });
+      const notDue = await delivery(m, 2, url, { nextAttemptAt: now + 1, firstAttemptDone: true });
+      const succeeded = await delivery(oid(), 1, url, { status: 'succeeded', firstAttemptDone: true });
+      const noTime = await delivery(oid(), 1, url, { nextAttemptAt: null });
+      const ready = await delivery(m, 3, url);
+      const ids = (await store.outbox.claimDue(now, now + 10, 100)).map((d) => d.id);
+      expect(ids).toEqual([ready.id]);
+      for (const d of [cancelled, notDue, succeeded, noTime]) expect(ids).not.toContain(d.id);
+    });
+
+    it('claimDue() honours the limit in (nextAttemptAt, sequence) order', async () => {
+      await leaseLeftovers();
+      const now = T0 + 4_000;
+      const late = await delivery(oid(), 1, 'https://l.example.org/hook', { nextAttemptAt: now - 1 });
+      const early = await delivery(oid(), 1, 'https://l.example.org/hook', { nextAttemptAt: now - 10 });
+      const mid = await delivery(oid(), 1, 'https://l.example.org/hook', { nextAttemptAt: now - 5 });
+      expect((await store.outbox.claimDue(now, now + 10, 2)).map((d) => d.id)).toEqual([early.id, mid.id]);
+      expect((await store.outbox.claimDue(now, now + 10, 2)).map((d) => d.id)).toEqual([late.id]);
+      expect(await store.outbox.claimDue(now, now + 10, 0)).toEqual([]);
+    });
+
+    it('concurrent claimDue() calls never claim the same delivery twice', async () => {
+      await leaseLeftovers();
+      const now = T0 + 5_000;
+      const made = [];
+      for (let i = 0; i < 20; i++) made.push(await delivery(oid(), 1, 'https://c.example.org/hook'));
+      const batches = await Promise.all(Array.from({ length: 5 }, () => store.outbox.claimDue(now, now + 10, 5)));
+      const ids = batches.flat().map((d) => d.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.sort()).toEqual(made.map((d) => d.id).sort());
+    });
+
+    it('cancelPending() cancels every pending delivery of one event name and counts them', async () => {
+      for (const name of webhookEventNames) await store.outbox.cancelPending(name, T0);
+      const pending = await delivery(oid(), 1, 'https://x.example.org/hook', { event: 'onMeetingDeleted' });
+      const leased = await delivery(oid(), 1, 'https://x.example.org/hook', { event: 'onMeetingDeleted', lockedUntil: T0 + 9 });
+      const done = await delivery(oid(), 1, 'https://x.example.org/hook', { event: 'onMeetingDeleted', status: 'succeeded' });
+      const otherEvent = await delivery(oid(), 1, 'https://x.example.org/hook', { event: 'onMeetingLeft' });
+      expect(await store.outbox.cancelPending('onMeetingDeleted', T0 + 50)).toBe(2);
+      for (const d of [pending, leased]) {
+        expect(await store.outbox.getDelivery(d.id)).toMatchObject({ status: 'cancelled', completedAt: T0 + 50, nextAttemptAt: null });
+      }
+      expect((await store.outbox.getDelivery(done.id))?.status).toBe('succeeded');
+      expect((await store.outbox.getDelivery(otherEvent.id))?.status).toBe('pending');
+    });
+
+    it('prune() deletes completed deliveries, their attempts and orphaned events before the cutoff, never pending ones', async () => {
+      const cut = T0 - 10_000_000; // an era no other test completes deliveries in
+      const m = oid();
+      const url = 'https://p.example.org/hook';
+      const old = { createdAt: cut - 10 };
+      const oldDone = await delivery(m, 1, url, { status: 'succeeded', completedAt: cut - 1, createdAt: cut - 10 }, old);
+      await store.outbox.insertAttempt(makeAttempt(oldDone.id, 1));
+      const oldPending = await delivery(m, 2, url, { createdAt: cut - 10 }, old);
+      const recentDone = await delivery(m, 3, url, { status: 'failed', completedAt: cut, createdAt: cut - 10 }, old);
+      const bareOld = makeEvent(m, 4, { createdAt: cut - 5 });
+      const bareNew = makeEvent(m, 5, { createdAt: cut });
+      await store.outbox.insertEvent(bareOld);
+      await store.outbox.insertEvent(bareNew);
+
+      expect(await store.outbox.prune(cut)).toBeGreaterThanOrEqual(3);
+      expect(await store.outbox.getDelivery(oldDone.id)).toBeUndefined();
+      expect(await store.outbox.listAttempts(oldDone.id)).toEqual([]);
+      expect(await store.outbox.getEvent(oldDone.eventId)).toBeUndefined();
+      expect(await store.outbox.getEvent(bareOld.id)).toBeUndefined();
+      expect(await store.outbox.getDelivery(oldPending.id)).toEqual(oldPending);
+      expect(await store.outbox.getEvent(oldPending.eventId)).toBeDefined();
+      expect(await store.outbox.getDelivery(recentDone.id)).toEqual(recentDone);
+      expect(await store.outbox.getEvent(bareNew.id)).toEqual(bareNew);
+    });
+  });
+
+  describe('webhookConfig', () => {
+    it('save() inserts then overwrites; get() round-trips every field', async () => {
+      const h = makeHook({ event: 'onMeetingRecordingCreated' });
+      await store.webhookConfig.save(h);
+      expect(await store.webhookConfig.get('onMeetingRecordingCreated')).toEqual(h);
+      const disabled = makeHook({
+        event: 'onMeetingRecordingCreated',
+        url: null,
+        apiKey: null,
+        enabled: false,
+        method: 'POST',
+        payloadFormat: 'plain',
+        previousSecret: null,
+        previousSecretValidUntil: null,
+        disabledReason: '410 Gone from https://hooks.example.org/in at 2026-03-16T08:00:00.000Z',
+        updatedAt: T0 + 1,
+      });
+      await store.webhookConfig.save(disabled);
+      expect(await store.webhookConfig.get('onMeetingRecordingCreated')).toEqual(disabled);
+    });
+
+    it('list() returns saved hooks in catalogue order; unsaved events are absent', async () => {
+      const left = makeHook({ event: 'onMeetingLeft' });
+      const closed = makeHook({ event: 'onMeetingClosed' });
+      await store.webhookConfig.save(left);
+      await store.webhookConfig.save(closed);
+      const events = (await store.webhookConfig.list()).map((h) => h.event);
+      expect(events.indexOf('onMeetingClosed')).toBeLessThan(events.indexOf('onMeetingLeft'));
+      expect(events).toEqual(webhookEventNames.filter((n) => events.includes(n)));
+      expect(events).not.toContain('onMeetingSummaryCreated');
+      expect(await store.webhookConfig.get('onMeetingSummaryCreated')).toBeUndefined();
+    });
+  });
+
+  describe('idempotency', () => {
+    it('tryInsert() twice: the first returns true, the second false and keeps the first record', async () => {
+      const r = makeIdempotency();
+      expect(await store.idempotency.tryInsert(r)).toBe(true);
+      expect(await store.idempotency.tryInsert({ ...r, fingerprint: 'other' })).toBe(false);
+      expect(await store.idempotency.get(r.apiKeyId, r.key)).toEqual(r);
+    });
+
+    it('the same key under two API keys is two records', async () => {
+      const r = makeIdempotency();
+      expect(await store.idempotency.tryInsert(r)).toBe(true);
+      expect(await store.idempotency.tryInsert({ ...r, apiKeyId: oid() })).toBe(true);
+    });
+
+    it('concurrent tryInsert() calls: exactly one wins', async () => {
+      const r = makeIdempotency();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => store.transaction((tx) => tx.idempotency.tryInsert(r))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('a losing tryInsert() leaves the surrounding transaction usable', async () => {
+      const r = makeIdempotency();
+      await store.idempotency.tryInsert(r);
+      const a = makeAccount();
+      await store.transaction(async (tx) => {
+        expect(await tx.idempotency.tryInsert(r)).toBe(false);
+        await tx.accounts.insert(a);
+      });
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toEqual(a);
+    });
+
+    it('an expired record does not block a new one', async () => {
+      const r = makeIdempotency({ createdAt: T0, expiresAt: T0 + 10 });
+      await store.idempotency.tryInsert(r);
+      const fresh = { ...r, fingerprint: 'new', createdAt: T0 + 10, expiresAt: T0 + 20 };
+      expect(await store.idempotency.tryInsert(fresh)).toBe(true);
+      expect(await store.idempotency.get(r.apiKeyId, r.key)).toEqual(fresh);
+    });
+
+    it('complete() stores the response; delete() frees the key', async () => {
+      const r = makeIdempotency();
+      await store.idempotency.tryInsert(r);
+      await store.idempotency.complete(r.apiKeyId, r.key, 201, '{"responseCode":0}');
+      expect(await store.idempotency.get(r.apiKeyId, r.key)).toEqual({
+        ...r,
+        state: 'done',
+        httpStatus: 201,
+        responseBody: '{"responseCode":0}',
+      });
+      await store.idempotency.delete(r.apiKeyId, r.key);
+      expect(await store.idempotency.get(r.apiKeyId, r.key)).toBeUndefined();
+      expect(await store.idempotency.tryInsert(r)).toBe(true);
+    });
+
+    it('deleteExpired() removes records expired at `now` and keeps live ones', async () => {
+      const expired = makeIdempotency({ createdAt: T0 - 200, expiresAt: T0 - 100 });
+      const live = makeIdempotency({ createdAt: T0, expiresAt: T0 + 86_400_000 });
+      await store.idempotency.tryInsert(expired);
+      await store.idempotency.tryInsert(live);
+      expect(await store.idempotency.deleteExpired(T0 - 100)).toBeGreaterThanOrEqual(1);
+      expect(await store.idempotency.get(expired.apiKeyId, expired.key)).toBeUndefined();
+      expect(await store.idempotency.get(live.apiKeyId, live.key)).toEqual(live);
+    });
+  });
+
+  describe('mail', () => {
+    it('insert() then list() round-trips every field, nulls included, and pages with a total', async () => {
+      const to = `rcpt.${tag()}@example.org`;
+      const m1 = makeMail({ to, createdAt: T0 + 1 });
+      const m2 = makeMail({ to, createdAt: T0 + 2, icsAttachment: null, icsMethod: null, sentAt: T0 + 3, lastError: 'x', attempts: 2 });
+      const m3 = makeMail({ to, createdAt: T0 + 3 });
+      for (const m of [m3, m1, m2]) await store.mail.insert(m);
+      await store.mail.insert(makeMail());
+      expect(await store.mail.list({ to, offset: 0, limit: 2 })).toEqual({ items: [m1, m2], total: 3 });
+      expect(await store.mail.list({ to, offset: 2, limit: 2 })).toEqual({ items: [m3], total: 3 });
+    });
+
+    it('listDue() returns unsent due mails, oldest first, up to the limit; update() overwrites', async () => {
+      const base = T0 + 2_000_000_000; // an era no other test uses
+      const to = `due.${tag()}@example.org`;
+      const first = makeMail({ to, createdAt: base - 3, nextAttemptAt: base - 3 });
+      const second = makeMail({ to, createdAt: base - 2, nextAttemptAt: base });
+      const later = makeMail({ to, createdAt: base - 1, nextAttemptAt: base + 1 });
+      const sent = makeMail({ to, createdAt: base - 4, nextAttemptAt: base - 4, sentAt: base - 4 });
+      for (const m of [later, second, sent, first]) await store.mail.insert(m);
+      const due = (await store.mail.listDue(base, 1_000)).filter((m) => m.to === to);
+      expect(due).toEqual([first, second]);
+      expect((await store.mail.listDue(base, 1)).length).toBe(1);
+      const retried = { ...first, attempts: 1, lastError: 'connection refused', nextAttemptAt: base + 60_000 };
+      await store.mail.update(retried);
+      expect((await store.mail.listDue(base, 1_000)).filter((m) => m.to === to)).toEqual([second]);
+      expect((await store.mail.list({ to, offset: 0, limit: 10 })).items).toContainEqual(retried);
+    });
+  });
+
+  describe('passwordTokens', () => {
+    it('take() returns the user once, then nothing', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      const tokenHash = oid();
+      await store.passwordTokens.insert({ tokenHash, userId: u.id, expiresAt: T0 + 1_000, createdAt: T0 });
+      expect(await store.passwordTokens.take(tokenHash, T0 + 999)).toEqual({ userId: u.id });
+      expect(await store.passwordTokens.take(tokenHash, T0 + 999)).toBeUndefined();
+    });
+
+    it('take() of an expired or unknown token returns nothing', async () => {
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      const tokenHash = oid();
+      await store.passwordTokens.insert({ tokenHash, userId: u.id, expiresAt: T0 + 1_000, createdAt: T0 });
+      expect(await store.passwordTokens.take(tokenHash, T0 + 1_000)).toBeUndefined();
+      expect(await store.passwordTokens.take(oid(), T0)).toBeUndefined();
+    });
+  });
+
+  describe('settings', () => {
+    it('get() of an unknown key is undefined; set() stores and overwrites', async () => {
+      const key = `k.${tag()}`;
+      expect(await store.settings.get(key)).toBeUndefined();
+      await store.settings.set(key, 'one');
+      expect(await store.settings.get(key)).toBe('one');
+      await store.settings.set(key, 'two');
+      expect(await store.settings.get(key)).toBe('two');
+    });
+
+    it('getOrInit() stores the first value and returns it afterwards', async () => {
+      const key = `whitelabel.${tag()}`;
+      expect(await store.settings.getOrInit(key, 'first')).toBe('first');
+      expect(await store.settings.getOrInit(key, 'second')).toBe('first');
+      expect(await store.settings.get(key)).toBe('first');
+    });
+
+    it('concurrent getOrInit() calls all return the same stored value', async () => {
+      const key = `secret.${tag()}`;
+      const got = await Promise.all(['a', 'b', 'c', 'd'].map((v) => store.settings.getOrInit(key, v)));
+      expect(new Set(got).size).toBe(1);
+      expect(await store.settings.get(key)).toBe(got[0]);
+    });
+  });
+
+  describe('transaction', () => {
+    it('commits when fn resolves and returns its value', async () => {
+      const a = makeAccount();
+      const got = await store.transaction(async (tx) => {
+        await tx.accounts.insert(a);
+        return tx.accounts.get(ALL_ACCOUNTS, a.id);
+      });
+      expect(got).toEqual(a);
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toEqual(a);
+    });
+
+    it('rolls back every write when fn throws, and rethrows the same error', async () => {
+      const a = makeAccount();
+      const u = makeUser(a.id);
+      const m = makeMeeting(a.id);
+      const e = makeEvent(m.id, 1);
+      const key = `tx.${tag()}`;
+      const boom = new Error('boom');
+      const err = await store
+        .transaction(async (tx) => {
+          await tx.accounts.insert(a);
+          await tx.users.insert(u);
+          await tx.meetings.insert(m);
+          await tx.meetings.nextSequence(m.id);
+          await tx.outbox.insertEvent(e);
+          await tx.settings.set(key, 'v');
+          throw boom;
+        })
+        .catch((x: unknown) => x);
+      expect(err).toBe(boom);
+      expect(await store.accounts.get(ALL_ACCOUNTS, a.id)).toBeUndefined();
+      expect(await store.users.get(ALL_ACCOUNTS, u.id)).toBeUndefined();
+      expect(await store.meetings.getAny(ALL_ACCOUNTS, m.id)).toBeUndefined();
+      expect(await store.outbox.getEvent(e.id)).toBeUndefined();
+      expect(await store.settings.get(key)).toBeUndefined();
+    });
+
+    it('a DomainError from a repository inside fn rolls back the earlier writes', async () => {
+      const a = await account();
+      const taken = makeUser(a.id);
+      await store.users.insert(taken);
+      const fresh = makeUser(a.id);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.users.insert(fresh);
+          await tx.users.insert(makeUser(a.id, { email: taken.email }));
+        }),
+      ).rejects.toMatchObject({ code: 'user.email_taken' });
+      expect(await store.users.get(a.id, fresh.id)).toBeUndefined();
+    });
+
+    it('claimDue() inside a transaction joins it', async () => {
+      await leaseLeftovers();
+      const d = await delivery(oid(), 1, 'https://tx.example.org/hook');
+      const now = T0 + 6_000;
+      await expect(
+        store.transaction(async (tx) => {
+          expect((await tx.outbox.claimDue(now, now + 10, 10)).map((x) => x.id)).toEqual([d.id]);
+          throw new Error('undo the claim');
+        }),
+      ).rejects.toThrow('undo the claim');
+      expect((await store.outbox.getDelivery(d.id))?.lockedUntil).toBeNull();
+    });
+  });
+}

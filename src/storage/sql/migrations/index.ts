@@ -1,0 +1,20 @@
+/**
+ * The static list of schema migrations, run by Kysely's `Migrator` at boot and by the CLI.
+ * A static list (rather than Kysely's FileMigrationProvider) works the same under tsx, a bundle and tests,
+ * and keeps the order explicit. Append new migrations; never edit or reorder applied ones.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001Init } from './0001_init.js';
+
+/** Every migration by name. Kysely applies them in name order, so names start with a zero-padded number. */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_init': migration0001Init,
+});
+
+/** A `MigrationProvider` over the static list above. */
+export class StaticMigrationProvider implements MigrationProvider {
+  /** Returns the static migration list. */
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...migrations };
+  }
+}

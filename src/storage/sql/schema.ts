@@ -1,0 +1,273 @@
+/**
+ * The Kysely view of Convene's relational schema (created by `migrations/0001_init.ts`).
+ *
+ * Storage rules shared by both engines, so that repositories need no per-engine codec:
+ * - tables and columns are snake_case;
+ * - instants are epoch milliseconds in `bigint` columns (PostgreSQL `int8` is parsed to a JS number by the
+ *   postgres dialect; SQLite returns plain numbers);
+ * - booleans are `integer` 0/1 on both engines (better-sqlite3 refuses to bind JS booleans, dependency-notes P6);
+ * - arrays and nested objects are `text` holding JSON written and read by the repositories' mappers.
+ */
+
+/** 0 or 1: the stored form of a boolean on both engines. */
+export type IntBool = 0 | 1;
+
+/** `instance_settings`: small instance-wide key/value pairs. */
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
+}
+
+/** `accounts`: tenants. */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  account_type: string;
+  paid_until: number | null;
+  number_of_meetings: number;
+  number_of_meeting_organizers: number;
+  number_of_meeting_rooms: number;
+  /** JSON string[]. */
+  ice_candidates_to_filter: string;
+  /** JSON DialInNumber[]. */
+  custom_dial_in_numbers: string;
+  display_standard_dial_in_numbers_in_invite: IntBool;
+  default_meeting_permissions: string | null;
+  default_meeting_type: string;
+  default_meeting_has_dialin: IntBool;
+  default_meeting_has_recording: IntBool;
+  auto_extend_meetings: IntBool;
+  auto_delete_meetings_after_x_days: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `users`: meeting organizers and admins. */
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  /** Stored lower-case; unique in the instance. */
+  email: string;
+  first_name: string;
+  last_name: string;
+  external_user_id: string | null;
+  preferred_language: string;
+  timezone: string;
+  /** JSON string[]. */
+  additional_timezones: string;
+  is_admin: IntBool;
+  ics_token: string;
+  password_hash: string | null;
+  huawei_user_uuid: string;
+  login_name: string;
+  union_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `api_keys`: hashed API keys. */
+export interface ApiKeysTable {
+  id: string;
+  level: string;
+  account_id: string | null;
+  /** JSON KeyPermission[]. */
+  permissions: string;
+  name: string;
+  hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** `rooms`: meeting rooms of an account. */
+export interface RoomsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** `Room.index`; renamed because INDEX is an SQL keyword. */
+  room_index: number;
+  is_active: IntBool;
+  created_at: number;
+}
+
+/** `permission_sets`: named meeting-permission sets. */
+export interface PermissionSetsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  /** JSON object of PermissionFlag → boolean; flags missing from it read as their defaults. */
+  flags: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `meetings`: every meeting, tombstones (deleted_at set) included. */
+export interface MeetingsTable {
+  id: string;
+  account_id: string;
+  meeting_number: string;
+  conference_id: string;
+  room_code: string;
+  topic: string;
+  start_local: string;
+  timezone: string;
+  duration_min: number;
+  start_time: number;
+  end_time: number;
+  series_end: number | null;
+  meeting_type: string;
+  room_id: string;
+  is_recurring: IntBool;
+  /** JSON Recurrence. */
+  recurring: string;
+  is_recorded: IntBool;
+  is_dialin: IntBool;
+  /** JSON InvitedParticipant[], written with a fixed key order (the invitedEmail filter relies on it). */
+  invited_participants: string;
+  agenda: string;
+  /** JSON MeetingDocument[]. */
+  documents: string;
+  meeting_permission_id: string | null;
+  video_resolution: string;
+  dt_closed_at: number | null;
+  added_by_user_id: string;
+  added_by_user_email: string;
+  added_by_user_name: string;
+  private_data_visible: IntBool;
+  ical_sequence: number;
+  ics_token: string;
+  dial_in_conference_room: string | null;
+  dial_in_pin: string | null;
+  is_demo: IntBool;
+  is_promo: IntBool;
+  /** JSON OccurrenceException[]. */
+  occurrence_exceptions: string;
+  origin: string;
+  event_seq: number;
+  deleted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** `outbox_events`: recorded domain events (webmeeting-v6 §11.3). */
+export interface OutboxEventsTable {
+  id: string;
+  event: string;
+  meeting_id: string;
+  account_id: string;
+  meeting_number: string;
+  sequence: number;
+  occurred_at: number;
+  recurrence_id: number | null;
+  payload: string;
+  created_at: number;
+}
+
+/** `webhook_deliveries`: one delivery of one event to one hook. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  event: string;
+  meeting_id: string;
+  account_id: string;
+  meeting_number: string;
+  recurrence_id: number | null;
+  sequence: number;
+  occurred_at: number;
+  payload_format: string;
+  body: string;
+  ordering_url: string;
+  status: string;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  first_attempt_done: IntBool;
+  last_http_status: number | null;
+  last_error: string | null;
+  locked_until: number | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+/** `webhook_attempts`: one row per attempt of a delivery. */
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  url: string;
+  method: string;
+  webhook_timestamp: number;
+  duration_ms: number;
+  http_status: number | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+/** `webhook_config`: one row per configured event name. */
+export interface WebhookConfigTable {
+  event: string;
+  url: string | null;
+  method: string;
+  api_key: string | null;
+  enabled: IntBool;
+  payload_format: string;
+  signing_secret: string;
+  previous_secret: string | null;
+  previous_secret_valid_until: number | null;
+  disabled_reason: string | null;
+  updated_at: number;
+}
+
+/** `idempotency_keys`: PRIMARY KEY (api_key_id, key) decides which of two concurrent requests runs. */
+export interface IdempotencyKeysTable {
+  api_key_id: string;
+  key: string;
+  fingerprint: string;
+  state: string;
+  http_status: number | null;
+  response_body: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+/** `mail_outbox`: outgoing mails recorded with the change that caused them. */
+export interface MailOutboxTable {
+  id: string;
+  /** `MailRecord.to`; renamed because TO is an SQL keyword. */
+  to_address: string;
+  template: string;
+  language: string;
+  subject: string;
+  body: string;
+  ics_attachment: string | null;
+  ics_method: string | null;
+  created_at: number;
+  sent_at: number | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: number;
+}
+
+/** `password_tokens`: hashes of single-use password-set tokens. */
+export interface PasswordTokensTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/** The whole schema, as Kysely sees it. */
+export interface Database {
+  instance_settings: InstanceSettingsTable;
+  accounts: AccountsTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  rooms: RoomsTable;
+  permission_sets: PermissionSetsTable;
+  meetings: MeetingsTable;
+  outbox_events: OutboxEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_config: WebhookConfigTable;
+  idempotency_keys: IdempotencyKeysTable;
+  mail_outbox: MailOutboxTable;
+  password_tokens: PasswordTokensTable;
+}

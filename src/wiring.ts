@@ -1,0 +1,62 @@
+/**
+ * Builds the domain dependencies from configuration and a store: the one place where config names meet
+ * domain settings. Used by main.ts, the CLI and the test harness, so all three see the same instance.
+ */
+import type { Config } from './config.js';
+import type { Deps, DomainSettings } from './domain/deps.js';
+import type { Clock, Ids, Store } from './domain/ports.js';
+import { createIds, systemClock } from './infra/ids.js';
+import { renderV6WebhookPayload } from './api/webmeeting-v6/webhookPayload.js';
+
+/** Settings that are generated once per instance and kept in the database. */
+async function instanceSecrets(store: Store, ids: Ids, config: Config): Promise<{ whitelabelId: string; hostLinkSecret: string }> {
+  const whitelabelId = config.whitelabelId ?? (await store.settings.getOrInit('whitelabel_id', ids.objectId()));
+  const hostLinkSecret = config.hostLinkSecret ?? (await store.settings.getOrInit('host_link_secret', ids.secret(32)));
+  return { whitelabelId, hostLinkSecret };
+}
+
+/** Maps the checked Config onto DomainSettings. */
+export function settingsFromConfig(config: Config, secrets: { whitelabelId: string; hostLinkSecret: string }): DomainSettings {
+  return {
+    publicUrl: config.publicUrl,
+    whitelabelId: secrets.whitelabelId,
+    hostLinkSecret: secrets.hostLinkSecret,
+    defaultUserTimezone: config.defaultUserTimezone,
+    trialDays: config.trialDays,
+    earlyJoinMin: config.earlyJoinMin,
+    autoExtendMin: config.autoExtendMin,
+    closeGraceMin: config.closeGraceMin,
+    horizonDays: config.horizonDays,
+    roomStrict: config.roomStrict,
+    icsPastDays: config.icsPastDays,
+    icsIncludeInvited: config.icsIncludeInvited,
+    icsUidDomain: config.icsUidDomain ?? new URL(config.publicUrl).hostname,
+    standardDialInNumbers: config.standardDialInNumbers,
+    sipProxy: config.sipProxy,
+    sipDomain: config.sipDomain,
+    webhookRetrySchedule: config.webhookRetrySchedule,
+    webhookTimeoutMs: config.webhookTimeoutMs,
+    webhookSecretOverlapHours: config.webhookSecretOverlapHours,
+    webhookLogRetentionDays: config.webhookLogRetentionDays,
+    webhookBlockPrivateTargets: config.webhookBlockPrivateTargets,
+  };
+}
+
+/** Creates Deps over an open, migrated store. `notifyOutbox` is a no-op until workers attach. */
+export async function createDeps(store: Store, config: Config, o: { clock?: Clock; ids?: Ids } = {}): Promise<Deps & { onOutbox: (fn: () => void) => void }> {
+  const clock = o.clock ?? systemClock;
+  const ids = o.ids ?? createIds(clock);
+  const settings = settingsFromConfig(config, await instanceSecrets(store, ids, config));
+  const listeners: Array<() => void> = [];
+  return {
+    store,
+    clock,
+    ids,
+    settings,
+    renderWebhookPayload: renderV6WebhookPayload,
+    notifyOutbox: () => {
+      for (const l of listeners) l();
+    },
+    onOutbox: (fn) => listeners.push(fn),
+  };
+}
