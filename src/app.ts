@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { enforceAuthPolicy } from './api/common/authPolicy.js';
 import { webmeetingV6 } from './api/webmeeting-v6/index.js';
+import { joinPages } from './web/joinPages.js';
 import type { Deps } from './domain/deps.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -30,7 +31,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: o.maxBodyBytes ?? 1_048_576,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Feed tokens may be 128 characters plus `.ics` (webmeeting-v6 §2.4); Fastify's default limit is 100.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }) as unknown as FastifyInstance;
   enforceAuthPolicy(app);
@@ -61,6 +63,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(webmeetingV6, { prefix: '/api/v6', deps: o.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576, errorsAsHttp200: o.errorsAsHttp200 ?? false });
+  await app.register(joinPages, { deps: o.deps });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not found', path: req.url.split('?')[0] }));
   return app;
 }

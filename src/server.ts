@@ -1,7 +1,7 @@
 /**
  * Starts a whole Convene instance from a checked configuration: store (migrated at open), domain
- * dependencies, bootstrap file, instance keys, the HTTP app on HOST:PORT and the outbox workers. Used by
- * main.ts; tests may call it in-process.
+ * dependencies, bootstrap file, instance keys, the HTTP app on HOST:PORT, the outbox workers and the meeting
+ * jobs. Used by main.ts; tests may call it in-process.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { ensureInstanceKey, hashKeySecret, issueApiKey } from './domain/accounts/issueApiKey.js';
 import type { Deps } from './domain/deps.js';
 import type { Store } from './domain/ports.js';
+import { MeetingJobs } from './jobs/MeetingJobs.js';
 import { MailWorker } from './mail/MailWorker.js';
 import { createStore } from './storage/index.js';
 import { WebhookWorker } from './webhooks/WebhookWorker.js';
@@ -120,8 +121,12 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
       webhooks.wake();
       mail.wake();
     });
+    // Auto-close and auto-delete (webmeeting-v6 §8.7, §8.11); their first run happens after listening, so it
+    // never delays start-up.
+    const jobs = new MeetingJobs({ deps, logger: logger.child({ component: 'jobs' }) });
     webhooks.start();
     mail.start();
+    jobs.start();
 
     const running = app;
     let closing: Promise<void> | undefined;
@@ -135,10 +140,12 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
       store,
       logger,
       close() {
-        // Order matters: requests in flight may record outbox rows and wake the workers, so the app drains
-        // first, then the workers finish their attempts, and only then the store goes away under them.
+        // Order matters: requests in flight and the jobs may record outbox rows and wake the workers, so the
+        // app drains first, then the jobs, then the workers finish their attempts, and only then the store
+        // goes away under them.
         closing ??= (async () => {
           await running.close();
+          await jobs.stop();
           await Promise.all([webhooks.stop(), mail.stop()]);
           await store.close();
         })();

@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Deps, DomainSettings } from './domain/deps.js';
 import type { Clock, Ids, Store } from './domain/ports.js';
 import { createIds, systemClock } from './infra/ids.js';
-import { renderV6WebhookPayload } from './api/webmeeting-v6/webhookPayload.js';
+import { createV6WebhookPayloadRenderer } from './api/webmeeting-v6/webhookPayload.js';
 
 /** Settings that are generated once per instance and kept in the database. */
 async function instanceSecrets(store: Store, ids: Ids, config: Config): Promise<{ whitelabelId: string; hostLinkSecret: string }> {
@@ -53,7 +53,7 @@ export async function createDeps(store: Store, config: Config, o: { clock?: Cloc
     clock,
     ids,
     settings,
-    renderWebhookPayload: renderV6WebhookPayload,
+    renderWebhookPayload: createV6WebhookPayloadRenderer({ settings, clock }),
     notifyOutbox: () => {
       for (const l of listeners) l();
     },

@@ -1,13 +1,15 @@
 /**
  * The iCalendar writer behind the feeds (E40, E43, E44) and the invitation mails (webmeeting-v6 §10).
  *
- * `ical-generator` writes the components. Four things it cannot do are done around it:
+ * `ical-generator` writes the components. What it cannot do as §10 wants is done around it:
  * - §10.3 fixes the order of the calendar properties, and the library puts X-WR-TIMEZONE and the refresh
  *   interval after the VTIMEZONEs (and adds NAME:): those lines are inserted after METHOD instead;
  * - VTIMEZONEs come out in event order, §10.3 wants them sorted by TZID: the blocks are re-sorted;
  * - the library ends the body without a CRLF, §10.6 wants one on every line: it is appended;
  * - `repeating.exclude` joins all EXDATEs into one property, §10.4 wants one each: the RRULE and EXDATE
- *   lines are passed as the library's raw `repeating` string.
+ *   lines are passed as the library's raw `repeating` string;
+ * - the bundled VTIMEZONEs are tzdata 2018g: each is checked against the runtime's tz database and
+ *   replaced by a generated one where it disagrees (§10.5).
  * Everything else is library output. The body depends only on the input (no clock, no randomness, no
  * process time zone), because the ETag of the feeds is a hash of it.
  */
@@ -106,7 +108,6 @@ type EventBase = Omit<ICalEventData, 'start'>;
 function eventData(event: IcsEvent, opts: CalendarOptions): ICalEventData[] {
   const m = event.meeting;
   const zone = isUtcZone(m.timezone) ? null : m.timezone;
-  const durationMs = m.durationMin * MINUTE;
   const common = (sequence: number): EventBase => ({
     id: `${m.id}@${opts.uidDomain}`,
     sequence,
@@ -119,12 +120,11 @@ function eventData(event: IcsEvent, opts: CalendarOptions): ICalEventData[] {
     organizer: m.addedByUserEmail ? { name: paramText(m.addedByUserName) || m.addedByUserEmail, email: m.addedByUserEmail } : null,
     attendees: event.includeAttendees ? attendees(m) : [],
   });
-  const wall = (local: string): ICalTemporalPlainDateTimeStub => wallClock(local);
   const plusDuration = (local: string): string => addMinutes(local, m.durationMin);
 
   if (opts.onlyRecurrenceId !== undefined) {
     const rid = opts.onlyRecurrenceId;
-    const inst = m.isRecurring ? findInRuleSet(m, rid, Number.POSITIVE_INFINITY) : undefined;
+    const inst = rruleFor(m) !== null ? findInRuleSet(m, rid, Number.POSITIVE_INFINITY) : undefined;
     if (!inst) throw new RangeError(`Meeting ${m.id} has no occurrence ${new Date(rid).toISOString()}`);
     const originalLocal = originalLocalStart(m, rid);
     const e = m.occurrenceExceptions.find((x) => x.recurrenceId === rid);
@@ -132,9 +132,9 @@ function eventData(event: IcsEvent, opts: CalendarOptions): ICalEventData[] {
       return [
         {
           ...common(m.icalSequence),
-          recurrenceId: wall(originalLocal),
-          start: wall(originalLocal),
-          end: wall(plusDuration(originalLocal)),
+          recurrenceId: wallClock(originalLocal),
+          start: wallClock(originalLocal),
+          end: wallClock(plusDuration(originalLocal)),
           summary: text(m.topic),
           description: text(description(m.agenda, event)),
           status: ICalEventStatus.CANCELLED,
@@ -147,8 +147,8 @@ function eventData(event: IcsEvent, opts: CalendarOptions): ICalEventData[] {
   const whole = opts.cancelled === true;
   const master: ICalEventData = {
     ...common(whole ? m.icalSequence + 1 : m.icalSequence),
-    start: wall(m.startLocal),
-    end: wall(plusDuration(m.startLocal)),
+    start: wallClock(m.startLocal),
+    end: wallClock(plusDuration(m.startLocal)),
     summary: text(m.topic),
     description: text(description(m.agenda, event)),
     // RFC 5546 §3.2.5: a CANCEL that only uninvites attendees must not carry STATUS.
@@ -165,8 +165,8 @@ function eventData(event: IcsEvent, opts: CalendarOptions): ICalEventData[] {
     .filter(({ e }) => e.isCancelled)
     .map(({ e }) => (zone ? `EXDATE;TZID=${zone}:${basicLocal(originalLocalStart(m, e.recurrenceId))}` : `EXDATE:${basicUtc(e.recurrenceId)}`));
   master.repeating = [`RRULE:${rule}`, ...exdates].join('\n');
-  // A cancelled or uninvite CANCEL addresses the whole series through the master UID; overrides add nothing.
-  if (opts.method === 'CANCEL') return [master];
+  // A cancellation or an uninvite addresses the whole series through the master UID; overrides add nothing.
+  if (opts.method === 'CANCEL' || whole) return [master];
   return [
     master,
     ...members
@@ -404,13 +404,17 @@ interface Transition {
   to: number;
 }
 
-/** Offset changes of `zone` in [start, end), found by probing every two days and bisecting to the minute. */
+/**
+ * Offset changes of `zone` in [start, end), found by probing and bisecting to the minute. Since 1970 no two
+ * changes of one zone are closer than six days, so a six-day probe cannot step over a there-and-back pair.
+ */
 function zoneTransitions(zone: string, start: number, end: number): Transition[] {
   const z = IANAZone.create(zone);
   const out: Transition[] = [];
+  const step = 6 * DAY;
   let prevT = start;
   let prevO = z.offset(start);
-  let t = Math.min(start + 2 * DAY, end);
+  let t = Math.min(start + step, end);
   for (;;) {
     const o = z.offset(t);
     if (o !== prevO) {
@@ -430,7 +434,7 @@ function zoneTransitions(zone: string, start: number, end: number): Transition[]
     }
     if (t >= end) break;
     prevT = t;
-    t = Math.min(t + 2 * DAY, end);
+    t = Math.min(t + step, end);
   }
   return out;
 }
@@ -528,8 +532,15 @@ function onsetLocal(at: number, from: number): string {
   return basicUtc(at + from * MINUTE).slice(0, 15);
 }
 
+const abbreviationFormats = new Map<string, Intl.DateTimeFormat>();
+
 function zoneAbbreviation(zone: string, at: number): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+  let format = abbreviationFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+    abbreviationFormats.set(zone, format);
+  }
+  const part = format.formatToParts(at).find((p) => p.type === 'timeZoneName');
   return part?.value ?? formatOffset(IANAZone.create(zone).offset(at));
 }
 
@@ -546,15 +557,18 @@ function generatedVtimezone(zone: string, fromYear: number, transitions: Transit
   const observance = (kind: string, from: number, to: number, name: string, body: string[]): void => {
     lines.push(`BEGIN:${kind}`, `TZOFFSETFROM:${formatOffset(from)}`, `TZOFFSETTO:${formatOffset(to)}`, `TZNAME:${name}`, ...body, `END:${kind}`);
   };
-  observance('STANDARD', initial, initial, zoneAbbreviation(zone, rangeStart), ['DTSTART:19700101T000000']);
-
-  const isDaylight = (t: Transition): boolean => {
-    const y = new Date(t.at).getUTCFullYear();
-    return t.to > Math.min(z.offset(Date.UTC(y, 0, 1)), z.offset(Date.UTC(y, 6, 1)));
+  // Summer time is whatever exceeds the smaller of the January and July offsets of that year (southern
+  // zones observe it in January).
+  const isDaylight = (at: number, offset: number): boolean => {
+    const y = new Date(at).getUTCFullYear();
+    return offset > Math.min(z.offset(Date.UTC(y, 0, 1)), z.offset(Date.UTC(y, 6, 1)));
   };
+  // The offset in force when the checked range begins, so clients need no history before it.
+  observance(isDaylight(rangeStart, initial) ? 'DAYLIGHT' : 'STANDARD', initial, initial, zoneAbbreviation(zone, rangeStart), ['DTSTART:19700101T000000']);
+
   const groups = new Map<string, Transition[]>();
   for (const t of transitions) {
-    const key = `${isDaylight(t) ? 'DAYLIGHT' : 'STANDARD'} ${t.from} ${t.to} ${zoneAbbreviation(zone, t.at)}`;
+    const key = `${isDaylight(t.at, t.to) ? 'DAYLIGHT' : 'STANDARD'} ${t.from} ${t.to} ${zoneAbbreviation(zone, t.at)}`;
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   for (const [key, list] of groups) {
@@ -562,7 +576,8 @@ function generatedVtimezone(zone: string, fromYear: number, transitions: Transit
     const { from, to } = list[0]!;
     const rule = yearlyRule(list);
     if (rule) observance(kind, from, to, name, [`DTSTART:${onsetLocal(list[0]!.at, from)}`, `RRULE:${rule}`]);
-    else observance(kind, from, to, name, [`DTSTART:${onsetLocal(list[0]!.at, from)}`, ...list.slice(1).map((t) => `RDATE:${onsetLocal(t.at, from)}`)]);
+    // DTSTART is repeated as an RDATE: ical.js ignores the DTSTART onset of an observance that has RDATEs.
+    else observance(kind, from, to, name, [`DTSTART:${onsetLocal(list[0]!.at, from)}`, ...list.map((t) => `RDATE:${onsetLocal(t.at, from)}`)]);
   }
   lines.push('END:VTIMEZONE');
   return lines.join('\r\n') + '\r\n';

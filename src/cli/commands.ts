@@ -20,6 +20,8 @@ export interface CommandContext {
   store: Store;
   /** Migrations this invocation applied (every command migrates first, so a fresh database just works). */
   migration: MigrationReport;
+  /** Reads standard input to its end (for `--password -`). */
+  readStdin: () => Promise<string>;
 }
 
 /** Flag values as `node:util` parseArgs returns them. */
@@ -80,13 +82,17 @@ function languageFlag(flags: Flags): string | undefined {
   return v;
 }
 
-/** Hashes `--password` when given (before any transaction: scrypt is deliberately slow). */
-async function passwordFlag(flags: Flags, o: { required: boolean }): Promise<string | undefined> {
-  const v = flags.password;
+/**
+ * Hashes `--password` when given (before any transaction: scrypt is deliberately slow). `--password -` reads
+ * the first line of standard input instead, so the password stays out of shell history and `ps`.
+ */
+async function passwordFlag(ctx: CommandContext, flags: Flags, o: { required: boolean }): Promise<string | undefined> {
+  let v = flags.password;
   if (typeof v !== 'string') {
     if (o.required) throw new CliError('--password is required', 2);
     return undefined;
   }
+  if (v === '-') v = (await ctx.readStdin()).split(/\r?\n/)[0] ?? '';
   const problem = passwordProblem(v);
   if (problem) throw new CliError(`--password ${problem}`, 2);
   return hashPassword(v);
@@ -108,9 +114,10 @@ async function requireAccount(store: Store, id: string) {
 /** Every command, keyed by `noun verb` (or the noun alone for `migrate`). */
 export const commands: Record<string, Command> = {
   'account create': {
-    usage: 'account create --email <e> --first-name <n> --last-name <n> [--type trial|paid|free] [--name <n>] [--timezone <iana>] [--language en|de|fr|it] [--password <p>]',
+    usage: 'account create --email <e> --first-name <n> --last-name <n> [--type trial|paid|free] [--name <n>] [--timezone <iana>] [--language en|de|fr|it] [--password <p>|-]',
     options: { email: str, 'first-name': str, 'last-name': str, type: str, name: str, timezone: str, language: str, password: str },
-    async run({ deps }, flags) {
+    async run(ctx, flags) {
+      const { deps } = ctx;
       const type = flag(flags, 'type') ?? 'free';
       if (!(ACCOUNT_TYPES as readonly string[]).includes(type)) throw new CliError(`--type must be one of ${ACCOUNT_TYPES.join(', ')}`, 2);
       const email = emailFlag(flags);
@@ -120,7 +127,7 @@ export const commands: Record<string, Command> = {
       if (name !== undefined && name.length > 255) throw new CliError('--name must be at most 255 characters', 2);
       const timezone = timezoneFlag(flags);
       const language = languageFlag(flags);
-      const passwordHash = await passwordFlag(flags, { required: false });
+      const passwordHash = await passwordFlag(ctx, flags, { required: false });
       try {
         const { account, admin } = await createAccount(deps, operatorActor(), {
           sendPassword: false,
@@ -160,9 +167,10 @@ export const commands: Record<string, Command> = {
   },
 
   'user create': {
-    usage: 'user create --account <id> --email <e> --first-name <n> --last-name <n> [--admin] [--password <p>] [--timezone <iana>] [--language en|de|fr|it] [--login-name <l>] [--union-id <u>]',
+    usage: 'user create --account <id> --email <e> --first-name <n> --last-name <n> [--admin] [--password <p>|-] [--timezone <iana>] [--language en|de|fr|it] [--login-name <l>] [--union-id <u>]',
     options: { account: str, email: str, 'first-name': str, 'last-name': str, admin: bool, password: str, timezone: str, language: str, 'login-name': str, 'union-id': str },
-    async run({ deps, store }, flags) {
+    async run(ctx, flags) {
+      const { deps, store } = ctx;
       const accountId = idFlag(flags, 'account');
       const email = emailFlag(flags);
       const firstName = nameFlag(flags, 'first-name');
@@ -173,7 +181,7 @@ export const commands: Record<string, Command> = {
       if (loginName !== undefined && loginName.length > 255) throw new CliError('--login-name must be at most 255 characters', 2);
       const unionId = flag(flags, 'union-id');
       if (unionId !== undefined && !isUnionId(unionId)) throw new CliError('--union-id must be 1–64 characters of A-Z a-z 0-9 _ -', 2);
-      const passwordHash = await passwordFlag(flags, { required: false });
+      const passwordHash = await passwordFlag(ctx, flags, { required: false });
       await requireAccount(store, accountId);
       const user = await store.transaction((tx) =>
         addUser(tx, deps, {
@@ -210,14 +218,15 @@ export const commands: Record<string, Command> = {
   },
 
   'user set-password': {
-    usage: 'user set-password (--email <e> | --id <userId>) --password <p>',
+    usage: 'user set-password (--email <e> | --id <userId>) --password <p>|-',
     options: { email: str, id: str, password: str },
-    async run({ deps, store }, flags) {
+    async run(ctx, flags) {
+      const { deps, store } = ctx;
       const byEmail = flags.email !== undefined;
       if (byEmail === (flags.id !== undefined)) throw new CliError('give exactly one of --email and --id', 2);
       const email = byEmail ? emailFlag(flags) : undefined;
       const id = byEmail ? undefined : idFlag(flags, 'id');
-      const passwordHash = (await passwordFlag(flags, { required: true })) as string;
+      const passwordHash = (await passwordFlag(ctx, flags, { required: true })) as string;
       const user = await store.transaction(async (tx) => {
         const found = email !== undefined ? await tx.users.getByEmail('*', email) : await tx.users.get('*', id as string);
         if (!found) throw new CliError(`user ${email ?? id} not found`);

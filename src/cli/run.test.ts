@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { peer } from '../../test/support/peers.js';
 import { hashKeySecret } from '../domain/accounts/issueApiKey.js';
 import { verifyPassword } from '../infra/secrets.js';
 import { createStore } from '../storage/index.js';
@@ -27,10 +29,14 @@ interface Out {
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<Out> {
+async function cli(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Out> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { env: { CONVENE_DATABASE_URL: db, ...env }, io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) } });
+  const code = await runCli(args, {
+    env: { CONVENE_DATABASE_URL: db, ...env },
+    io: { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    readStdin: async () => stdin,
+  });
   return { code, stdout, stderr, json: code === 0 && stdout.startsWith('{') ? JSON.parse(stdout) : undefined };
 }
 
@@ -69,6 +75,7 @@ describe('convene --help', () => {
   it('prints one command’s usage with <noun> <verb> --help', async () => {
     const out = await cli(['key', 'revoke', '--help']);
     expect(out).toMatchObject({ code: 0, stdout: 'Usage: convene key revoke --id <keyId> [--database <url>]\n', stderr: '' });
+    expect((await cli(['user', 'set-password', '-h'])).stdout).toBe('Usage: convene user set-password (--email <e> | --id <userId>) --password <p>|- [--database <url>]\n');
   });
 });
 
@@ -237,6 +244,10 @@ describe('convene user', () => {
       expect(await verifyPassword('second-password', hash)).toBe(true);
       expect(await verifyPassword('first-password', hash)).toBe(false);
     });
+    // `--password -` reads the first line of stdin, keeping the password out of shell history.
+    await cli(['user', 'set-password', '--id', admin.id, '--password', '-'], {}, 'from-standard-input\nignored\n');
+    await withStore(async (store) => expect(await verifyPassword('from-standard-input', (await store.users.get('*', admin.id))?.passwordHash ?? null)).toBe(true));
+    expectFailure(await cli(['user', 'set-password', '--id', admin.id, '--password', '-'], {}, ''), 2, '--password must be at least 8 characters');
     expectFailure(await cli(['user', 'set-password', '--email', 'nobody@example.com', '--password', 'whatever-1']), 1, 'user nobody@example.com not found');
     expectFailure(await cli(['user', 'set-password', '--id', 'f'.repeat(24), '--password', 'whatever-1']), 1, `user ${'f'.repeat(24)} not found`);
   });
@@ -297,5 +308,29 @@ describe('convene with a bad environment', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/^convene: [^\n]+\n$/);
+  });
+});
+
+const postgres = await peer('postgres');
+describe.skipIf(!postgres.ok)(`convene on PostgreSQL${postgres.ok ? '' : ' (skipped: PostgreSQL unavailable)'}`, () => {
+  it('migrates, creates and lists on a postgres:// URL', async () => {
+    // A database of its own, so the test neither sees nor leaves other tests' rows.
+    const admin = new pg.Client({ connectionString: postgres.ok ? postgres.url : '' });
+    await admin.connect();
+    const name = `convene_cli_${process.pid}_${Date.now()}`;
+    await admin.query(`create database ${name}`);
+    try {
+      const url = new URL(postgres.ok ? (postgres.url as string) : '');
+      url.pathname = `/${name}`;
+      const database = ['--database', url.toString()];
+      expect((await cli(['migrate', ...database])).json).toEqual({ engine: 'postgres', applied: ['0001_init'] });
+      const created = (await cli([...ADA, ...database])).json;
+      expect(created.account.name).toBe('ada@example.com');
+      expect((await cli(['account', 'list', ...database])).json).toMatchObject({ total: 1, accounts: [{ id: created.account.id }] });
+      expectFailure(await cli([...ADA, ...database]), 1, 'email ada@example.com is already in use');
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface RunCliOptions {
   /** Environment for the configuration; default `process.env`. */
   env?: Record<string, string | undefined>;
   io?: CliIo;
+  /** Standard input for `--password -`; default reads `process.stdin`. */
+  readStdin?: () => Promise<string>;
 }
 
 const globalOptions = { database: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -34,6 +36,7 @@ export function usage(): string {
     ...Object.values(commands).map((c) => `  convene ${c.usage}`),
     '',
     'Every command takes --database <url> (default: CONVENE_DATABASE_URL, else ./data/convene.db).',
+    '--password - reads the password from the first line of standard input.',
     'A postgres:// URL selects PostgreSQL; anything else is a SQLite file.',
   ].join('\n');
 }
@@ -65,7 +68,7 @@ function oneLine(e: unknown): string {
  * Runs one CLI invocation and returns its exit code: 0 success, 1 the command failed (not found, already
  * in use, database unreachable), 2 the command line is wrong.
  */
-export async function runCli(argv: string[], { env = process.env, io = processIo }: RunCliOptions = {}): Promise<number> {
+export async function runCli(argv: string[], { env = process.env, io = processIo, readStdin = readProcessStdin }: RunCliOptions = {}): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout(`${usage()}\n`);
     return argv.length === 0 ? 2 : 0;
@@ -90,7 +93,7 @@ export async function runCli(argv: string[], { env = process.env, io = processIo
     try {
       const migration = await migrateToLatest(store);
       const deps = await createDeps(store, config);
-      const result = await command.run({ deps, store, migration }, values);
+      const result = await command.run({ deps, store, migration, readStdin }, values);
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     } finally {
@@ -100,6 +103,12 @@ export async function runCli(argv: string[], { env = process.env, io = processIo
     io.stderr(`convene: ${oneLine(e)}\n`);
     return e instanceof CliError ? e.exitCode : 1;
   }
+}
+
+async function readProcessStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
 }
 
 const processIo: CliIo = {

@@ -1,10 +1,16 @@
 /**
  * The real process: `node --import tsx src/main.ts` on a temporary SQLite file, as `npm start` runs it.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServerProcess, tempDir, type ServerProcess } from '../support/servers.js';
+import { loadConfig } from '../../src/config.js';
+import { hashKeySecret, issueApiKey } from '../../src/domain/accounts/issueApiKey.js';
+import { startServer } from '../../src/server.js';
+import { createStore } from '../../src/storage/index.js';
+import { createIds, systemClock } from '../../src/infra/ids.js';
+import { REPO_ROOT, startServerProcess, tempDir, type ServerProcess } from '../support/servers.js';
 
 const running: ServerProcess[] = [];
 async function start(env: Record<string, string>, o: { waitHealthy?: boolean } = {}): Promise<ServerProcess> {
@@ -174,5 +180,86 @@ describe('npm start (src/main.ts)', () => {
     const total = Number(list.headers.get('x-total-count'));
     expect(total - acknowledged.length).toBeGreaterThanOrEqual(0);
     expect(total - acknowledged.length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('configuration documentation', () => {
+  const read = (p: string) => readFileSync(join(REPO_ROOT, p), 'utf8');
+  // Every variable is read through one of config.ts's helpers, so their calls are the complete list.
+  const readByConfig = [...read('src/config.ts').matchAll(/\b(?:str|int|bool|json(?:<[^>]*>)?)\('([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1] as string);
+  const tableRows = (doc: string) => [...read(doc).matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1] as string);
+
+  it('src/config.ts reads the variables this test knows about', () => {
+    expect(readByConfig.length).toBeGreaterThanOrEqual(34);
+    expect(readByConfig).toEqual(expect.arrayContaining(['PORT', 'HOST', 'LOG_LEVEL', 'CONVENE_DATABASE_URL', 'CONVENE_STANDARD_DIALIN_NUMBERS', 'CONVENE_WEBHOOK_RETRY_SCHEDULE']));
+  });
+
+  it.each(['README.md', 'docs/configuration.md'])('%s has one table row for every variable, and none for variables not read', (doc) => {
+    expect([...tableRows(doc)].sort()).toEqual([...new Set(readByConfig)].sort());
+  });
+});
+
+describe('startServer() in-process', () => {
+  const silent = pino({ level: 'silent' });
+  const config = (env: Record<string, string>) => loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const deps = { ids: createIds(systemClock), clock: systemClock };
+
+  /** Opens the file the way the CLI does, runs `fn`, closes it. */
+  async function onFile(url: string, fn: (store: Awaited<ReturnType<typeof createStore>>) => Promise<void>): Promise<void> {
+    const store = await createStore({ url });
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('reports the real port when PORT=0, and close() drains once however often it is called', async () => {
+    const server = await startServer(config({ CONVENE_DATABASE_URL: join(tempDir(), 'c.db') }), { logger: silent });
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
+    expect(server.generatedInstanceKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    await Promise.all([server.close(), server.close()]);
+    await server.close();
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('generates no key on a first start when the CLI already made an instance key', async () => {
+    const url = join(tempDir(), 'c.db');
+    await onFile(url, (store) => store.transaction(async (tx) => void (await issueApiKey(tx, deps, { level: 'instance', accountId: null, permissions: ['account', 'meeting'], name: 'cli' }))));
+    const server = await startServer(config({ CONVENE_DATABASE_URL: url }), { logger: silent });
+    expect(server.generatedInstanceKey).toBeNull();
+    await server.close();
+  });
+
+  it('refuses to start when CONVENE_INSTANCE_API_KEY was revoked or is an account key, and leaves the file closed', async () => {
+    const url = join(tempDir(), 'c.db');
+    const revoked = 'revoked-instance-key-0123456789';
+    const accountSecret = 'account-key-secret-0123456789';
+    await onFile(url, async (store) => {
+      await store.transaction(async (tx) => {
+        const { key } = await issueApiKey(tx, deps, { level: 'instance', accountId: null, permissions: ['account', 'meeting'], name: 'old', secret: revoked });
+        await tx.apiKeys.revoke(key.id, 1);
+        await tx.accounts.insert({
+          id: 'a'.repeat(24), name: 'A', accountType: 'free', paidUntil: null, numberOfMeetings: 0, numberOfMeetingOrganizers: 0, numberOfMeetingRooms: 1,
+          iceCandidatesToFilter: [], customDialInNumbers: [], displayStandardDialInNumbersInInvite: true, defaultMeetingPermissions: null,
+          defaultMeetingType: 'standard', defaultMeetingHasDialin: false, defaultMeetingHasRecording: false, autoExtendMeetings: false,
+          autoDeleteMeetingsAfterXDays: 360, createdAt: 1, updatedAt: 1,
+        });
+        await issueApiKey(tx, deps, { level: 'account', accountId: 'a'.repeat(24), permissions: ['meeting'], name: 'acct', secret: accountSecret });
+      });
+    });
+    await expect(startServer(config({ CONVENE_DATABASE_URL: url, CONVENE_INSTANCE_API_KEY: revoked }), { logger: silent })).rejects.toThrow(
+      /^CONVENE_INSTANCE_API_KEY names key [0-9a-f]{24}, which was revoked; choose another value$/,
+    );
+    await expect(startServer(config({ CONVENE_DATABASE_URL: url, CONVENE_INSTANCE_API_KEY: accountSecret }), { logger: silent })).rejects.toThrow(
+      'CONVENE_INSTANCE_API_KEY is the secret of an account-level key; choose another value',
+    );
+    // Nothing was changed, and the failed starts released the file: it opens and the keys are as they were.
+    await onFile(url, async (store) => {
+      expect((await store.apiKeys.getByHash(hashKeySecret(revoked)))?.revokedAt).toBe(1);
+      expect((await store.apiKeys.getByHash(hashKeySecret(accountSecret)))?.level).toBe('account');
+      expect(await store.settings.get('first_started_at')).toBeUndefined();
+    });
   });
 });

@@ -133,7 +133,7 @@ export class Reader {
     const s = this.string(name, o);
     if (s === undefined) return undefined;
     if (!isValidTimeZone(s)) return void this.fail(this.path(name), 'format', 'must be an IANA time zone such as Europe/Zurich');
-    return s;
+    return canonicalZone(s);
   }
 
   /** A 24-hex id or null (absent = undefined). */
@@ -215,4 +215,16 @@ export function readPage(q: Reader, { maxLimit = 500, defaultLimit = 100 } = {})
 /** True for a 24-hex id. */
 export function isHex24(s: string): boolean {
   return HEX24.test(s);
+}
+
+let zoneIndex: Map<string, string> | undefined;
+
+/**
+ * The stored spelling of a zone: `Intl` accepts `europe/zurich`, but calendars and clients expect the IANA
+ * spelling, so a case-insensitive match against the runtime's list wins; names not in that list (e.g.
+ * `Asia/Kolkata`, which ICU lists as `Asia/Calcutta`) are kept as written.
+ */
+export function canonicalZone(zone: string): string {
+  zoneIndex ??= new Map([...Intl.supportedValuesOf('timeZone'), 'UTC'].map((z) => [z.toLowerCase(), z]));
+  return zoneIndex.get(zone.toLowerCase()) ?? zone;
 }

@@ -61,13 +61,14 @@ export function meetingScope(actor: Actor): Scope {
 }
 
 /**
- * Loads a not-deleted meeting the actor may act on.
+ * Loads a not-deleted meeting the actor may act on. `field` names the input that carried the id in the
+ * error details (a dialect's path or body field), or null.
  * @throws DomainError meeting.not_found (missing, deleted or outside the actor's scope), permission.denied
  *   (a non-admin organizer and someone else's meeting).
  */
-export async function loadMeetingFor(repos: Pick<Repositories, 'meetings'>, actor: Actor, id: string): Promise<Meeting> {
+export async function loadMeetingFor(repos: Pick<Repositories, 'meetings'>, actor: Actor, id: string, field: string | null = null): Promise<Meeting> {
   const meeting = await repos.meetings.get(meetingScope(actor), id);
-  if (!meeting) throw new DomainError('meeting.not_found', 'meeting not found', [{ field: 'path.id', code: 'notFound', message: 'no such meeting' }]);
+  if (!meeting) throw new DomainError('meeting.not_found', 'meeting not found', [{ field, code: 'notFound', message: 'no such meeting' }]);
   requireMeetingRight(actor, meeting);
   return meeting;
 }

@@ -537,10 +537,14 @@ export function seriesEnd(series: Series): number | null {
   const rule = compile(series);
   if (rule.never) return null;
   const exceptions = exceptionsById(series);
-  const floats: Array<[number, number]> = [];
+  // Only the tail matters: at most one instance per exception can be skipped before an unexcepted one.
+  const keep = exceptions.size + 1;
+  let floats: Array<[number, number]> = [];
   forEachInstance(rule, -Infinity, Infinity, (index, f) => {
     floats.push([index, f]);
+    if (floats.length > 2 * keep + 64) floats = floats.slice(-keep);
   });
+  if (floats.length > keep) floats = floats.slice(-keep);
   let end = -Infinity;
   let lastOriginalEnd = -Infinity;
   for (let i = floats.length - 1; i >= 0; i--) {

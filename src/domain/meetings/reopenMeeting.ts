@@ -22,13 +22,13 @@ export async function reopenMeeting(deps: Deps, actor: Actor, input: { /** 24-he
     const account = await loadMeetingAccount(tx, meeting);
     const last = currentOrLastWindow(meeting, account, deps.settings, now);
     const closedNow = meeting.dtClosedAt !== null && last !== undefined && meeting.dtClosedAt >= last.start;
-    if (!closedNow) {
+    if (!closedNow || last === undefined) {
       if (windowAt(meeting, account, deps.settings, now)) return { meeting, account, reopened: false };
       throw new DomainError('meeting.state_conflict', 'no closed occurrence of this meeting is still in its window', [
         { field: null, code: 'conflict', message: 'the meeting can only be reopened while the closed occurrence\u2019s window lasts' },
       ]);
     }
-    if (now > (last as NonNullable<typeof last>).end) {
+    if (now > last.end) {
       throw new DomainError('meeting.state_conflict', 'the window of the closed occurrence has ended', [
         { field: null, code: 'conflict', message: 'the meeting can only be reopened while the closed occurrence\u2019s window lasts' },
       ]);

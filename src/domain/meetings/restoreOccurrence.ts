@@ -21,7 +21,7 @@ export type RestoreOccurrenceInput = OccurrenceTarget;
  */
 export async function restoreOccurrence(deps: Deps, actor: Actor, input: RestoreOccurrenceInput): Promise<{ meeting: Meeting; account: Account; changed: boolean }> {
   const result = await deps.store.transaction(async (tx) => {
-    const existing = await loadMeetingFor(tx, actor, input.meetingId);
+    const existing = await loadMeetingFor(tx, actor, input.meetingId, 'path.id');
     if (existing.occurrenceExceptions.some((e) => e.recurrenceId === input.recurrenceId)) {
       const located = await locateOccurrence(tx, deps, actor, input);
       const exceptions = located.meeting.occurrenceExceptions.filter((e) => e.recurrenceId !== located.originalStart);

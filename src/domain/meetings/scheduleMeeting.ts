@@ -122,6 +122,22 @@ export function meetingDefaults(account: Account, timezone: string): MeetingDefa
   };
 }
 
+/**
+ * The instants a meeting may use. Calendar arithmetic before 1970 meets two-digit-year quirks of `Date`, and
+ * far-future series would make expansion and ICS output (four-digit years) fail; neither is a real meeting.
+ */
+export const EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+/** Exclusive upper bound, see {@link EARLIEST_INSTANT}. */
+export const LATEST_INSTANT = Date.UTC(3000, 0, 1);
+
+/** Adds `min`/`max` for an instant outside [EARLIEST_INSTANT, LATEST_INSTANT); returns whether it is inside. */
+function instantInRange(issues: FieldIssue[], field: string, t: number): boolean {
+  if (t < EARLIEST_INSTANT) add(issues, field, 'min', 'must not be before 1970-01-01T00:00:00Z');
+  else if (t >= LATEST_INSTANT) add(issues, field, 'max', 'must be before 3000-01-01T00:00:00Z');
+  else return true;
+  return false;
+}
+
 /** Appends an issue unless the field already has one (a bad value is reported once, not twice). */
 function add(issues: FieldIssue[], field: string, code: string, message: string): void {
   if (!issues.some((i) => i.field === field)) issues.push({ field, code, message });
@@ -136,11 +152,12 @@ export function resolveTiming(
   current: Pick<Meeting, 'startTime' | 'durationMin'> | undefined,
   issues: FieldIssue[],
 ): { startTime?: number; durationMin?: number } {
-  const startTime = patch.startTime ?? current?.startTime;
+  let startTime = patch.startTime ?? current?.startTime;
   if (startTime === undefined) add(issues, 'startTime', 'required', 'startTime is required');
+  else if (!instantInRange(issues, 'startTime', startTime)) startTime = undefined;
   let durationMin: number | undefined;
   if (patch.endTime !== undefined) {
-    if (startTime !== undefined) {
+    if (startTime !== undefined && instantInRange(issues, 'endTime', patch.endTime)) {
       const span = patch.endTime - startTime;
       if (span < MINUTE || span > MAX_SPAN_MIN * MINUTE) add(issues, 'endTime', 'range', 'endTime must be at least 1 minute and at most 24 hours after startTime');
       else durationMin = Math.floor(span / MINUTE);
@@ -185,7 +202,9 @@ export function resolveRecurrence(
   if (!endsType) add(issues, 'recurring.endsType', 'required', 'recurring.endsType is required when isRecurring is true');
   if (endsType === 'on') {
     if (endsOn === undefined) add(issues, 'recurring.endsOn', 'required', 'recurring.endsOn is required when endsType is on');
-    else if (startTime !== undefined && endsOn < startTime) add(issues, 'recurring.endsOn', 'range', 'recurring.endsOn must not be before startTime');
+    else if (instantInRange(issues, 'recurring.endsOn', endsOn) && startTime !== undefined && endsOn < startTime) {
+      add(issues, 'recurring.endsOn', 'range', 'recurring.endsOn must not be before startTime');
+    }
   }
   if (endsType === 'after') {
     if (endsAfter === undefined) add(issues, 'recurring.endsAfter', 'required', 'recurring.endsAfter is required when endsType is after');

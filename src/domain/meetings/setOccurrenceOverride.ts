@@ -66,7 +66,7 @@ export interface LocatedOccurrence {
  */
 export async function locateOccurrence(tx: Repositories, deps: Pick<Deps, 'clock' | 'settings'>, actor: Actor, target: OccurrenceTarget): Promise<LocatedOccurrence> {
   const now = deps.clock.now();
-  const meeting = await loadMeetingFor(tx, actor, target.meetingId);
+  const meeting = await loadMeetingFor(tx, actor, target.meetingId, 'path.id');
   throwIfInvalid(notRecurringIssues(meeting));
   const account = await loadMeetingAccount(tx, meeting);
   if (isExpired(account, now)) throw new DomainError('account.expired', 'the account has expired');

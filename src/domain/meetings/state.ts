@@ -11,10 +11,11 @@ import { expand, type Occurrence, type Series } from './recurrence.js';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 /**
- * How far back the current-or-last window is looked for first. Longer than any interval between two
- * occurrences of a monthly series, so only yearly (or sparser) series fall back to a scan from the start.
+ * How far back the current-or-last window is looked for, widening step by step: 35 days covers daily, weekly
+ * and monthly series, 400 days yearly ones; only sparser series (or long runs of cancellations) fall back to
+ * a scan from the first occurrence.
  */
-const LOOKBACK_MS = 400 * DAY;
+const LOOKBACKS_MS = [35 * DAY, 400 * DAY];
 
 /** The settings the state rules read. */
 export type StateSettings = Pick<DomainSettings, 'earlyJoinMin' | 'autoExtendMin' | 'closeGraceMin' | 'horizonDays'>;
@@ -62,26 +63,29 @@ export function windowOf(o: Occurrence, settings: StateSettings, account: Pick<A
   return { occurrence: o, start: o.startTime - settings.earlyJoinMin * MINUTE, end: o.endTime + extensionMs(settings, account) };
 }
 
-/** Windows that have started at `t` (window start ≤ t), oldest first, looking back at least LOOKBACK_MS. */
-function startedWindows(meeting: Meeting, account: Pick<Account, 'autoExtendMeetings'>, settings: StateSettings, t: number): OccurrenceWindow[] {
+/** The window of the latest effective occurrence whose window has started at `t`, if any. */
+export function currentOrLastWindow(meeting: Meeting, account: Pick<Account, 'autoExtendMeetings'>, settings: StateSettings, t: number): OccurrenceWindow | undefined {
   const series = seriesOf(meeting);
   // `to` is exclusive on the effective start: start < t + early + 1 ms ⇔ window start ≤ t.
   const to = t + settings.earlyJoinMin * MINUTE + 1;
-  const horizonEnd = to;
-  let occ = expand(series, { from: t - LOOKBACK_MS, to, horizonEnd });
-  if (occ.length === 0 && meeting.startTime < t - LOOKBACK_MS) occ = expand(series, { to, horizonEnd });
-  return occ.map((o) => windowOf(o, settings, account));
-}
-
-/** The window of the latest effective occurrence whose window has started at `t`, if any. */
-export function currentOrLastWindow(meeting: Meeting, account: Pick<Account, 'autoExtendMeetings'>, settings: StateSettings, t: number): OccurrenceWindow | undefined {
-  const ws = startedWindows(meeting, account, settings, t);
-  return ws.reduce<OccurrenceWindow | undefined>((best, w) => (best === undefined || w.start >= best.start ? w : best), undefined);
+  let occ: Occurrence[] = [];
+  for (const back of LOOKBACKS_MS) {
+    occ = expand(series, { from: t - back, to, horizonEnd: to });
+    if (occ.length > 0 || meeting.startTime >= t - back) break;
+  }
+  if (occ.length === 0 && meeting.startTime < t - LOOKBACKS_MS[LOOKBACKS_MS.length - 1]!) occ = expand(series, { to, horizonEnd: to });
+  return latest(occ.map((o) => windowOf(o, settings, account)));
 }
 
 /** The window that contains `t` (the latest-starting one when windows overlap), if any. */
 export function windowAt(meeting: Meeting, account: Pick<Account, 'autoExtendMeetings'>, settings: StateSettings, t: number): OccurrenceWindow | undefined {
-  const ws = startedWindows(meeting, account, settings, t).filter((w) => w.end >= t);
+  // start − early ≤ t ≤ end + extension ⇔ the occurrence overlaps [t − extension, t + early].
+  const to = t + settings.earlyJoinMin * MINUTE + 1;
+  const occ = expand(seriesOf(meeting), { from: t - extensionMs(settings, account) - 1, to, horizonEnd: to });
+  return latest(occ.map((o) => windowOf(o, settings, account)).filter((w) => w.start <= t && t <= w.end));
+}
+
+function latest(ws: OccurrenceWindow[]): OccurrenceWindow | undefined {
   return ws.reduce<OccurrenceWindow | undefined>((best, w) => (best === undefined || w.start >= best.start ? w : best), undefined);
 }
 
