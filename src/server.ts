@@ -14,6 +14,8 @@ import { ensureInstanceKey, hashKeySecret, issueApiKey } from './domain/accounts
 import type { Deps } from './domain/deps.js';
 import type { Store } from './domain/ports.js';
 import { MeetingJobs } from './jobs/MeetingJobs.js';
+import { createSecretBox } from './infra/secretBox.js';
+import { resolveSecretKey } from './infra/secretKey.js';
 import { MailWorker } from './mail/MailWorker.js';
 import { createStore } from './storage/index.js';
 import { WebhookWorker } from './webhooks/WebhookWorker.js';
@@ -87,7 +89,10 @@ async function firstStartKey(deps: Deps): Promise<string | null> {
 /** Starts Convene. On a failure before listening, everything opened so far is closed and the error rethrown. */
 export async function startServer(config: Config, o: StartServerOptions = {}): Promise<RunningServer> {
   const logger = o.logger ?? pino({ level: config.logLevel });
-  const store = await createStore({ url: config.databaseUrl, logger: logger.child({ component: 'storage' }) });
+  const secretKey = resolveSecretKey(config.secretKey, config.databaseUrl, (path) =>
+    logger.warn({ path }, 'CONVENE_SECRET_KEY is not set: generated one in the data directory; back it up with the database'),
+  );
+  const store = await createStore({ url: config.databaseUrl, logger: logger.child({ component: 'storage' }), secrets: createSecretBox(secretKey) });
   let app: FastifyInstance | undefined;
   try {
     const deps = await createDeps(store, config);

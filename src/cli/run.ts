@@ -3,6 +3,8 @@
  * CONVENE_DATABASE_URL (the server may be running: SQLite's WAL and busy timeout let both work), runs one
  * command, prints one JSON object on stdout, or one line on stderr and a non-zero exit code.
  */
+import { createSecretBox } from '../infra/secretBox.js';
+import { resolveSecretKey } from '../infra/secretKey.js';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { DomainError } from '../domain/errors.js';
@@ -89,7 +91,7 @@ export async function runCli(argv: string[], { env = process.env, io = processIo
     // The CLI needs only the database and the domain settings, but it checks the whole environment like the
     // server does: a CLI that accepts what the server rejects would provision an instance that cannot start.
     const config = loadConfig({ ...env, ...(database === undefined ? {} : { CONVENE_DATABASE_URL: database }) });
-    const store = await createStore({ url: config.databaseUrl, migrate: false });
+    const store = await createStore({ url: config.databaseUrl, migrate: false, secrets: createSecretBox(resolveSecretKey(config.secretKey, config.databaseUrl)) });
     try {
       const migration = await migrateToLatest(store);
       const deps = await createDeps(store, config);

@@ -9,6 +9,7 @@ import { runMigrations, type MigrationReport, type StorageLogger } from './sql/m
 import type { Database } from './sql/schema.js';
 import { SqlStore } from './sql/SqlStore.js';
 import { createSqliteDialect, sqliteCapabilities } from './sqlite/sqlite-dialect.js';
+import { plainSecrets, type SecretCodec } from '../infra/secretBox.js';
 
 export type { MigrationReport, StorageLogger } from './sql/migrate.js';
 export type { Database } from './sql/schema.js';
@@ -27,6 +28,8 @@ export interface CreateStoreOptions {
   migrate?: boolean | undefined;
   /** Receives migration progress; optional. */
   logger?: StorageLogger | undefined;
+  /** Seals read-back secrets (webhook secrets, hook API keys); production passes `createSecretBox(CONVENE_SECRET_KEY)`. Default: stored as they are. */
+  secrets?: SecretCodec | undefined;
 }
 
 /** Options of `migrateToLatest`. */
@@ -45,7 +48,7 @@ export function isPostgresUrl(url: string): boolean {
  * On a migration failure the connection is closed and the error rethrown. Throws a TypeError for an empty
  * `url` or an invalid PostgreSQL schema name.
  */
-export async function createStore({ url, schema, migrate = true, logger }: CreateStoreOptions): Promise<SqlStore> {
+export async function createStore({ url, schema, migrate = true, logger, secrets = plainSecrets }: CreateStoreOptions): Promise<SqlStore> {
   // An empty CONVENE_DATABASE_URL must not quietly become a throw-away database.
   if (url.trim() === '') throw new TypeError('storage url is empty: give a SQLite file path, :memory: or postgres://…');
   let store: SqlStore;
@@ -55,10 +58,10 @@ export async function createStore({ url, schema, migrate = true, logger }: Creat
       ...(schema === undefined ? {} : { schema }),
       onIdleError: (err) => logger?.error({ err }, 'storage: idle PostgreSQL connection failed'),
     });
-    store = new SqlStore({ db: new Kysely<Database>({ dialect }), engine: 'postgres', caps: postgresCapabilities, schema });
+    store = new SqlStore({ db: new Kysely<Database>({ dialect }), engine: 'postgres', caps: { ...postgresCapabilities, secrets }, schema });
   } else {
     const dialect = createSqliteDialect({ file: url });
-    store = new SqlStore({ db: new Kysely<Database>({ dialect }), engine: 'sqlite', caps: sqliteCapabilities });
+    store = new SqlStore({ db: new Kysely<Database>({ dialect }), engine: 'sqlite', caps: { ...sqliteCapabilities, secrets } });
   }
   if (migrate) {
     try {

@@ -24,7 +24,7 @@ export interface PostgresDialectOptions {
 }
 
 /** PostgreSQL's capabilities: SKIP LOCKED for claiming, constraint-name based unique errors. */
-export const postgresCapabilities: SqlCapabilities = Object.freeze({
+export const postgresCapabilities: Omit<SqlCapabilities, 'secrets'> = Object.freeze({
   supportsSkipLocked: true,
   isUniqueViolation: isPostgresUniqueViolation,
 });

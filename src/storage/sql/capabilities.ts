@@ -2,6 +2,7 @@
  * What a repository may need to know about the engine underneath, expressed as capability flags and codecs
  * (ARCHITECTURE.md §4.11): repositories never branch on the engine's name.
  */
+import type { SecretCodec } from '../../infra/secretBox.js';
 
 /** A unique constraint as both engines report it: SQLite names the columns, PostgreSQL the constraint. */
 export interface UniqueKey {
@@ -20,6 +21,8 @@ export interface SqlCapabilities {
   readonly supportsSkipLocked: boolean;
   /** True when `e` is the driver's unique-violation error for `key`, judged by its error code. */
   isUniqueViolation(e: unknown, key: UniqueKey): boolean;
+  /** Seals secrets that must be read back (webhook secrets and keys) before they reach a column. */
+  readonly secrets: SecretCodec;
 }
 
 /**

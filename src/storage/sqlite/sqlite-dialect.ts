@@ -20,7 +20,7 @@ export interface SqliteDialectOptions {
 }
 
 /** SQLite's capabilities: no SKIP LOCKED (one connection serialises everything), column-based unique errors. */
-export const sqliteCapabilities: SqlCapabilities = Object.freeze({
+export const sqliteCapabilities: Omit<SqlCapabilities, 'secrets'> = Object.freeze({
   supportsSkipLocked: false,
   isUniqueViolation: isSqliteUniqueViolation,
 });
