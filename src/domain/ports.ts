@@ -74,6 +74,8 @@ export interface UserRepository {
   getByLoginName(loginName: string): Promise<User | undefined>;
   getByUnionId(accountId: string, unionId: string): Promise<User | undefined>;
   getByHuaweiUuid(scope: Scope, uuid: string): Promise<User | undefined>;
+  /** By directory number (`+99…`), instance-wide unique. */
+  getByDirectoryNumber(scope: Scope, number: string): Promise<User | undefined>;
   list(accountId: string, opts: { adminsOnly?: boolean; sort?: 'email' | 'createdAt' } & Page): Promise<Paged<User>>;
   count(accountId: string): Promise<number>;
   /** Throws DomainError('user.email_taken') on a unique-email violation. */
@@ -245,6 +247,21 @@ export interface PasswordTokenRepository {
   take(tokenHash: string, now: number): Promise<{ userId: string } | undefined>;
 }
 
+/** Per-meeting passwords (Huawei chair/guest, DingTalk host/conference), created lazily for old meetings. */
+export interface MeetingSecrets {
+  meetingId: string;
+  /** 6 digits. */
+  chairPassword: string;
+  /** 6 digits (4–16 when set by the creator). */
+  guestPassword: string;
+}
+export interface MeetingSecretsRepository {
+  get(meetingId: string): Promise<MeetingSecrets | undefined>;
+  /** Inserts unless a row exists; returns the stored row either way. */
+  getOrInit(s: MeetingSecrets): Promise<MeetingSecrets>;
+  update(s: MeetingSecrets): Promise<void>;
+}
+
 /** Small instance-wide settings (whitelabel id, generated secrets). */
 export interface SettingsRepository {
   get(key: string): Promise<string | undefined>;
@@ -255,6 +272,16 @@ export interface SettingsRepository {
 
 /** Everything a unit of work can touch. */
 export interface Repositories {
+  conferences: import('./live/ports.js').ConferenceRepository;
+  participants: import('./live/ports.js').ParticipantRepository;
+  roster: import('./live/ports.js').RosterRepository;
+  liveEvents: import('./live/ports.js').LiveEventRepository;
+  meetingSecrets: MeetingSecretsRepository;
+  accessTokens: import('./credentials/ports.js').AccessTokenRepository;
+  controlTokens: import('./credentials/ports.js').ControlTokenRepository;
+  appCredentials: import('./credentials/ports.js').AppCredentialRepository;
+  nonces: import('./credentials/ports.js').NonceRepository;
+  authThrottle: import('./credentials/ports.js').AuthThrottleRepository;
   accounts: AccountRepository;
   users: UserRepository;
   apiKeys: ApiKeyRepository;
@@ -267,6 +294,7 @@ export interface Repositories {
   mail: MailRepository;
   passwordTokens: PasswordTokenRepository;
   settings: SettingsRepository;
+  recordings: RecordingRepository;
 }
 
 /**
@@ -279,4 +307,17 @@ export interface Store extends Repositories {
   /** True when the database answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * Recordings of meetings (webmeeting-v6 §12.4). Rows are written by the media/recording module; reads are
+ * scoped like every tenant read, so another account's recording is simply not found.
+ */
+export interface RecordingRepository {
+  get(scope: Scope, id: string): Promise<import('./recordings/Recording.js').Recording | undefined>;
+  /** One meeting's recordings, oldest first (startedAt, then id), paged, with the total count. */
+  listByMeeting(scope: Scope, meetingId: string, page: Page): Promise<Paged<import('./recordings/Recording.js').Recording>>;
+  insert(recording: import('./recordings/Recording.js').Recording): Promise<void>;
+  /** Deletes the row only (the caller removes the file); a recording of another account is left alone. */
+  delete(accountId: string, id: string): Promise<void>;
 }

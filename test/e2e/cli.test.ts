@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../../src/storage/sql/migrations/index.js';
 import { runCliProcess, startServerProcess, tempDir, type CliRun, type ServerProcess } from '../support/servers.js';
 
 /** A successful run: exit 0, nothing on stderr, exactly one JSON object on stdout. */
@@ -29,7 +30,7 @@ describe('npx convene (bin/convene.mjs)', () => {
     const env = { CONVENE_DATABASE_URL: join(tempDir(), 'cli.db') };
     const cli = (...args: string[]) => runCliProcess(args, env);
 
-    expect(ok(await cli('migrate'))).toEqual({ engine: 'sqlite', applied: ['0001_init'] });
+    expect(ok(await cli('migrate'))).toEqual({ engine: 'sqlite', applied: Object.keys(migrations) });
 
     const created = ok(await cli('account', 'create', '--email', 'ada@example.com', '--first-name', 'Ada', '--last-name', 'Lovelace', '--type', 'paid', '--name', 'Analytical', '--password', 'ada-password'));
     expect(created.account).toMatchObject({ name: 'Analytical', accountType: 'paid', paidUntil: null });

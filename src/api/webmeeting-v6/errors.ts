@@ -38,6 +38,22 @@ export const errorMap = {
   'idempotency.in_progress': { status: 409, responseCode: -13, code: 'conflict' },
   'idempotency.key_reused': { status: 422, responseCode: -4, code: 'idempotencyKeyReused' },
   'webhook.hook_disabled': { status: 409, responseCode: -9, code: 'conflict' },
+  // Live-conference codes reach v6 only through close/delete of a running meeting; mapped for exhaustiveness.
+  'conference.not_started': { status: 409, responseCode: -9, code: 'conflict' },
+  'conference.ended': { status: 409, responseCode: -9, code: 'conflict' },
+  'conference.full': { status: 409, responseCode: -6, code: 'limit' },
+  'conference.locked': { status: 409, responseCode: -9, code: 'conflict' },
+  'conference.no_chair': { status: 409, responseCode: -9, code: 'conflict' },
+  'conference.control_denied': { status: 403, responseCode: -3, code: 'notAllowed' },
+  'participant.not_found': { status: 404, responseCode: -5, code: 'notFound' },
+  'participant.not_live': { status: 409, responseCode: -9, code: 'conflict' },
+  'participant.state_illegal': { status: 409, responseCode: -9, code: 'conflict' },
+  'participant.chair_cannot_be_cohost': { status: 409, responseCode: -9, code: 'conflict' },
+  'participant.chair_cannot_raise_hand': { status: 403, responseCode: -3, code: 'notAllowed' },
+  'participant.unmute_not_allowed': { status: 403, responseCode: -3, code: 'notAllowed' },
+  'call.already_answered': { status: 409, responseCode: -9, code: 'conflict' },
+  'call.expired': { status: 409, responseCode: -9, code: 'conflict' },
+  'pstn.not_allowed': { status: 403, responseCode: -3, code: 'notAllowed' },
   'internal.unexpected': { status: 500, responseCode: -99, code: 'internal' },
 } satisfies Record<DomainErrorCode, V6Error>;
 

@@ -21,6 +21,10 @@ export interface User {
   loginName: string;
   /** DingTalk `unionId`, unique per account. */
   unionId: string;
+  /** Directory ("SIP") number: `+99` + 12 digits, unique in the instance (huawei-meeting.md §3.5). */
+  directoryNumber: string;
+  /** The user's own phone (E.164), if known; a phone leg to it shows the user's identity. */
+  phone: string | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -17,6 +17,7 @@ export interface NewUserFields {
   loginName?: string;
   /** DingTalk unionId; generated when absent (CROSS-DIALECT.md). */
   unionId?: string;
+  phone?: string | null;
 }
 
 /** Builds a User with every identity of every dialect assigned at creation (CROSS-DIALECT.md). */
@@ -37,6 +38,8 @@ export function newUser(ids: Ids, now: number, f: NewUserFields): User {
     huaweiUserUuid: ids.hex(32),
     loginName: f.loginName ?? f.email.toLowerCase(),
     unionId: f.unionId ?? ids.hex(28),
+    directoryNumber: `+99${ids.digits(12)}`,
+    phone: f.phone ?? null,
     createdAt: now,
     updatedAt: now,
   };

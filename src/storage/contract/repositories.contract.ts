@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../domain/errors.js';
 import { ALL_ACCOUNTS, type Store } from '../../domain/ports.js';
+import type { Recording } from '../../domain/recordings/Recording.js';
 import { webhookEventNames, type WebhookDelivery } from '../../domain/webhooks/types.js';
 import {
   T0,
@@ -1125,6 +1126,78 @@ export function runContract(makeStore: () => Promise<Store>): void {
         }),
       ).rejects.toThrow('undo the claim');
       expect((await store.outbox.getDelivery(d.id))?.lockedUntil).toBeNull();
+    });
+  });
+
+  describe('recordings', () => {
+    /** A recording with every field set (fresh ids; `over` wins). */
+    function makeRecording(accountId: string, meetingId: string, over: Partial<Recording> = {}): Recording {
+      return {
+        id: oid(),
+        accountId,
+        meetingId,
+        recurrenceId: T0 - 3_600_000,
+        startedAt: T0,
+        endedAt: T0 + 3_650_000,
+        durationSeconds: 3_650,
+        // Beyond 2^32: the column must be int8 and come back as a number.
+        sizeBytes: 5_000_000_000,
+        mimeType: 'video/webm;codecs=vp8,opus',
+        storagePath: `/var/lib/convene/recordings/${tag()}.webm`,
+        createdAt: T0 + 3_700_000,
+        ...over,
+      };
+    }
+
+    it('insert() then get() round-trips every field, large sizes and null recurrenceId included; scope filters', async () => {
+      const a = oid();
+      const b = oid();
+      const r = makeRecording(a, oid());
+      const single = makeRecording(a, oid(), { recurrenceId: null, sizeBytes: 0, durationSeconds: 0 });
+      await store.recordings.insert(r);
+      await store.recordings.insert(single);
+      expect(await store.recordings.get(ALL_ACCOUNTS, r.id)).toEqual(r);
+      expect(await store.recordings.get(a, r.id)).toEqual(r);
+      expect(await store.recordings.get(b, r.id)).toBeUndefined();
+      expect(await store.recordings.get(a, single.id)).toEqual(single);
+      expect(await store.recordings.get(ALL_ACCOUNTS, oid())).toBeUndefined();
+    });
+
+    it('listByMeeting() orders by (startedAt, id), pages with the total, and filters by meeting and scope', async () => {
+      const a = oid();
+      const m = oid();
+      const late = makeRecording(a, m, { startedAt: T0 + 2_000 });
+      const early = makeRecording(a, m, { startedAt: T0 });
+      const [x, y] = [makeRecording(a, m, { startedAt: T0 + 1_000 }), makeRecording(a, m, { startedAt: T0 + 1_000 })].sort((p, q) => (p.id < q.id ? -1 : 1));
+      for (const r of [late, y!, early, x!]) await store.recordings.insert(r);
+      await store.recordings.insert(makeRecording(a, oid()));
+      await store.recordings.insert(makeRecording(oid(), m));
+      expect(await store.recordings.listByMeeting(a, m, { offset: 0, limit: 10 })).toEqual({ items: [early, x, y, late], total: 4 });
+      expect(await store.recordings.listByMeeting(a, m, { offset: 1, limit: 2 })).toEqual({ items: [x, y], total: 4 });
+      expect((await store.recordings.listByMeeting(ALL_ACCOUNTS, m, { offset: 0, limit: 10 })).total).toBe(5);
+      expect(await store.recordings.listByMeeting(oid(), m, { offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+    });
+
+    it('delete() removes only the account\u2019s own recording', async () => {
+      const a = oid();
+      const r = makeRecording(a, oid());
+      await store.recordings.insert(r);
+      await store.recordings.delete(oid(), r.id);
+      expect(await store.recordings.get(a, r.id)).toEqual(r);
+      await store.recordings.delete(a, r.id);
+      expect(await store.recordings.get(ALL_ACCOUNTS, r.id)).toBeUndefined();
+    });
+
+    it('insert() inside a rolled-back transaction leaves nothing', async () => {
+      const r = makeRecording(oid(), oid());
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.recordings.insert(r);
+          expect(await tx.recordings.get(ALL_ACCOUNTS, r.id)).toEqual(r);
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      expect(await store.recordings.get(ALL_ACCOUNTS, r.id)).toBeUndefined();
     });
   });
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, migrateToLatest } from '../index.js';
+import { migrations } from '../sql/migrations/index.js';
 import { runContract } from './repositories.contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'convene-sqlite-'));
@@ -78,7 +79,7 @@ describe('sqlite dialect', () => {
   it('migrate: false leaves the schema to migrateToLatest(), which applies each migration once', async () => {
     const store = await createStore({ url: join(dir, 'manual.db'), migrate: false });
     try {
-      expect(await migrateToLatest(store)).toEqual({ applied: ['0001_init'] });
+      expect(await migrateToLatest(store)).toEqual({ applied: Object.keys(migrations) });
       expect(await migrateToLatest(store.db)).toEqual({ applied: [] });
       expect(await store.settings.getOrInit('k', 'v')).toBe('v');
     } finally {
@@ -95,7 +96,7 @@ describe('sqlite dialect', () => {
     const logger = { info: (o: object, m?: string) => lines.push([o, m]), error: () => {} };
     const store = await createStore({ url: ':memory:', logger });
     await store.close();
-    expect(lines).toEqual([[{ migration: '0001_init' }, 'storage: migration applied']]);
+    expect(lines).toEqual(Object.keys(migrations).map((migration) => [{ migration }, 'storage: migration applied']));
   });
 
   it('close() is idempotent and ping() is false afterwards', async () => {

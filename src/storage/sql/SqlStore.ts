@@ -9,6 +9,7 @@ import type {
   OutboxRepository,
   PasswordTokenRepository,
   PermissionSetRepository,
+  RecordingRepository,
   Repositories,
   RoomRepository,
   SettingsRepository,
@@ -54,6 +55,7 @@ export class SqlStore implements Store {
   readonly mail: MailRepository;
   readonly passwordTokens: PasswordTokenRepository;
   readonly settings: SettingsRepository;
+  readonly recordings: RecordingRepository;
   #closed: Promise<void> | undefined;
 
   /** Wraps an already configured Kysely instance; `close()` destroys it. */
@@ -75,6 +77,7 @@ export class SqlStore implements Store {
     this.mail = repos.mail;
     this.passwordTokens = repos.passwordTokens;
     this.settings = repos.settings;
+    this.recordings = repos.recordings;
   }
 
   /**

@@ -25,6 +25,8 @@ export function userToRow(u: User): UsersTable {
     huawei_user_uuid: u.huaweiUserUuid,
     login_name: u.loginName,
     union_id: u.unionId,
+    directory_number: u.directoryNumber,
+    phone: u.phone,
     created_at: u.createdAt,
     updated_at: u.updatedAt,
   };
@@ -48,6 +50,8 @@ export function userFromRow(r: UsersTable): User {
     huaweiUserUuid: r.huawei_user_uuid,
     loginName: r.login_name,
     unionId: r.union_id,
+    directoryNumber: r.directory_number,
+    phone: r.phone,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

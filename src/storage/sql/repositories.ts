@@ -11,6 +11,7 @@ import { SqlMeetingRepository } from './SqlMeetingRepository.js';
 import { SqlOutboxRepository } from './SqlOutboxRepository.js';
 import { SqlPasswordTokenRepository } from './SqlPasswordTokenRepository.js';
 import { SqlPermissionSetRepository } from './SqlPermissionSetRepository.js';
+import { SqlRecordingRepository } from './SqlRecordingRepository.js';
 import { SqlRoomRepository } from './SqlRoomRepository.js';
 import { SqlSettingsRepository } from './SqlSettingsRepository.js';
 import { SqlUserRepository } from './SqlUserRepository.js';
@@ -34,5 +35,6 @@ export function createRepositories(db: Kysely<Database>, caps: SqlCapabilities):
     mail: new SqlMailRepository(db, caps),
     passwordTokens: new SqlPasswordTokenRepository(db, caps),
     settings: new SqlSettingsRepository(db, caps),
+    recordings: new SqlRecordingRepository(db, caps),
   };
 }

@@ -61,6 +61,9 @@ export interface UsersTable {
   huawei_user_uuid: string;
   login_name: string;
   union_id: string;
+  /** `+99` + 12 digits; unique in the instance (migration 0003). */
+  directory_number: string;
+  phone: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -254,6 +257,156 @@ export interface PasswordTokensTable {
   created_at: number;
 }
 
+/** `recordings`: recording files of meetings (migration 0002, webmeeting-v6 §12.4). */
+export interface RecordingsTable {
+  id: string;
+  account_id: string;
+  meeting_id: string;
+  recurrence_id: number | null;
+  started_at: number;
+  ended_at: number;
+  duration_seconds: number;
+  size_bytes: number;
+  mime_type: string;
+  storage_path: string;
+  created_at: number;
+}
+
+/** `conferences`: runs of meetings (migration 0003); at most one per meeting has `ended_at` null. */
+export interface ConferencesTable {
+  id: string;
+  meeting_id: string;
+  account_id: string;
+  started_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+  locked: IntBool;
+  mute_all: IntBool;
+  allow_unmute_by_oneself: IntBool;
+  max_participants: number;
+  started_by_user_id: string | null;
+}
+
+/** `participants`: call legs of conferences (migration 0003). */
+export interface ParticipantsTable {
+  id: string;
+  conference_id: string;
+  meeting_id: string;
+  account_id: string;
+  roster_id: string | null;
+  kind: string;
+  user_id: string | null;
+  name: string;
+  phone: string | null;
+  state: string;
+  progress: string | null;
+  reason: string | null;
+  sip_status_code: number | null;
+  reject_description: string | null;
+  role: string;
+  muted: IntBool;
+  muted_by_host: IntBool;
+  hand_raised: IntBool;
+  video: IntBool;
+  invited: IntBool;
+  created_at: number;
+  joined_at: number | null;
+  ended_at: number | null;
+  network: string | null;
+}
+
+/** `roster_entries`: invitees of meetings (migration 0003). */
+export interface RosterEntriesTable {
+  id: string;
+  meeting_id: string;
+  account_id: string;
+  position: number;
+  name: string;
+  user_id: string | null;
+  phone: string | null;
+  email: string | null;
+  sms: string | null;
+  type: string;
+  host_role: IntBool;
+  join_muted: IntBool;
+  dept_uuid: string | null;
+  dept_name: string | null;
+  created_at: number;
+}
+
+/** `live_events`: the live event log (migration 0003); (meeting_id, seq) is unique. */
+export interface LiveEventsTable {
+  id: string;
+  meeting_id: string;
+  conference_id: string;
+  account_id: string;
+  participant_id: string | null;
+  type: string;
+  /** JSON object. */
+  data: string;
+  occurred_at: number;
+  seq: number;
+}
+
+/** `meeting_secrets`: per-meeting chair/guest passwords (migration 0003). */
+export interface MeetingSecretsTable {
+  meeting_id: string;
+  chair_password: string;
+  guest_password: string;
+}
+
+/** `access_tokens`: SHA-256 of dialect bearer tokens (migration 0003). */
+export interface AccessTokensTable {
+  hash: string;
+  dialect: string;
+  account_id: string;
+  user_id: string | null;
+  app_id: string | null;
+  client_type: number | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  last_used_ip: string | null;
+}
+
+/** `control_tokens`: SHA-256 of Huawei conference control tokens (migration 0003). */
+export interface ControlTokensTable {
+  hash: string;
+  meeting_id: string;
+  account_id: string;
+  /** 1 chair, 0 guest. */
+  role: number;
+  created_at: number;
+  expires_at: number;
+  created_ip: string | null;
+}
+
+/** `app_credentials`: dialect apps (migration 0003). */
+export interface AppCredentialsTable {
+  app_id: string;
+  dialect: string;
+  account_id: string | null;
+  name: string;
+  /** Sealed with `caps.secrets`. */
+  secret_sealed: string | null;
+  secret_hash: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** `auth_nonces`: replay guard, PRIMARY KEY (app_id, nonce) (migration 0003). */
+export interface AuthNoncesTable {
+  app_id: string;
+  nonce: string;
+  expires_at: number;
+}
+
+/** `auth_failures`: one row per failed sign-in under a throttle key (migration 0003). */
+export interface AuthFailuresTable {
+  key: string;
+  at: number;
+}
+
 /** The whole schema, as Kysely sees it. */
 export interface Database {
   instance_settings: InstanceSettingsTable;
@@ -270,4 +423,15 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   mail_outbox: MailOutboxTable;
   password_tokens: PasswordTokensTable;
+  conferences: ConferencesTable;
+  participants: ParticipantsTable;
+  roster_entries: RosterEntriesTable;
+  live_events: LiveEventsTable;
+  meeting_secrets: MeetingSecretsTable;
+  access_tokens: AccessTokensTable;
+  control_tokens: ControlTokensTable;
+  app_credentials: AppCredentialsTable;
+  auth_nonces: AuthNoncesTable;
+  auth_failures: AuthFailuresTable;
+  recordings: RecordingsTable;
 }

@@ -1,0 +1,27 @@
+import { DomainError } from '../errors.js';
+import { liveLeg, mutateLive, saveLeg } from './mutateLive.js';
+import type { LiveDeps } from './ports.js';
+import type { LiveActor, Participant } from './types.js';
+
+/** Input of setHands. */
+export interface SetHandsInput {
+  meetingId: string;
+  /** One pid (raise/lower one hand) or several ("hands down"). Duplicates are acted on once. */
+  participantIds: string[];
+  raised: boolean;
+}
+
+/**
+ * Raises or lowers hands (huawei-meeting.md §6.18). Every pid must be a live leg; the chair cannot raise a hand.
+ * @throws participant.not_found / participant.not_live, participant.chair_cannot_raise_hand
+ */
+export function setHands(deps: LiveDeps, actor: LiveActor, input: SetHandsInput): Promise<Participant[]> {
+  return mutateLive(deps, actor, input.meetingId, 'change hands', async (tx, ctx, fx) => {
+    const legs: Participant[] = [];
+    for (const pid of [...new Set(input.participantIds)]) legs.push(await liveLeg(tx, ctx, pid));
+    if (input.raised && legs.some((p) => p.role === 'host')) throw new DomainError('participant.chair_cannot_raise_hand', 'the chair cannot raise a hand');
+    const out: Participant[] = [];
+    for (const p of legs) out.push(p.handRaised === input.raised ? p : await saveLeg(tx, deps, ctx, { ...p, handRaised: input.raised }, fx, { change: 'hand' }));
+    return out;
+  });
+}
