@@ -71,5 +71,28 @@ export function createSqliteDialect({ file }: SqliteDialectOptions): SqliteDiale
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  cachePreparedStatements(database);
   return new ImmediateTransactionSqliteDialect({ database });
+}
+
+/** How many distinct SQL texts keep a prepared statement; the repositories issue far fewer shapes. */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Kysely's SQLite driver calls `db.prepare(sql)` for every query, and preparing was the largest single cost
+ * of a request (profiled under load: more than the HTTP write). Statements are reusable and SQLite
+ * re-prepares them itself after a schema change, so the same SQL text gets the same statement.
+ */
+function cachePreparedStatements(database: Database.Database): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, Database.Statement>();
+  database.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as typeof database.prepare;
 }
