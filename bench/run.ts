@@ -97,7 +97,8 @@ const meetingBody = JSON.stringify({
 });
 
 async function benchConvene(label: string, dbUrl: string) {
-  const s = await startNode(['--import', 'tsx', 'src/main.ts'], { CONVENE_DATABASE_URL: dbUrl, CONVENE_INSTANCE_API_KEY: KEY }, '/healthz');
+  // What `npm start` runs (after its build step, done once in main()).
+  const s = await startNode(['--enable-source-maps', 'dist/main.js'], { CONVENE_DATABASE_URL: dbUrl, CONVENE_INSTANCE_API_KEY: KEY }, '/healthz');
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = rssMb(s.pid);
   const base = `http://127.0.0.1:${s.port}/api/v6`;
@@ -114,6 +115,8 @@ async function benchConvene(label: string, dbUrl: string) {
 }
 
 async function main() {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const baseline = await startNode(['--import', 'tsx', 'bench/baseline-server.ts'], {}, '/');
   const baseGet = await measure({ url: `http://127.0.0.1:${baseline.port}/` });
   const basePost = await measure({ url: `http://127.0.0.1:${baseline.port}/`, method: 'POST', body: meetingBody });
