@@ -3,13 +3,15 @@
  * listens, so tests build the same app and call `inject()`.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import { enforceAuthPolicy } from './api/common/authPolicy.js';
 import { webmeetingV6 } from './api/webmeeting-v6/index.js';
+import { sendV6Error } from './api/webmeeting-v6/errors.js';
 import { joinPages } from './web/joinPages.js';
+import { setPasswordPages } from './web/setPassword.js';
 import type { Deps } from './domain/deps.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -34,6 +36,18 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     // Feed tokens may be 128 characters plus `.ics` (webmeeting-v6 §2.4); Fastify's default limit is 100.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    // URLs the router rejects before any route runs (a parameter over maxParamLength, a broken %-escape)
+    // still get the dialect's own error body, never Fastify's default one.
+    frameworkErrors: (err, req, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const status = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+      const detail = status === 414 ? 'a path segment is too long' : 'the URL is not valid';
+      if (req.url.startsWith('/api/v6/')) return sendV6Error(req, reply, status, -4, [{ field: null, code: 'format', message: detail }]);
+      if (/^\/v[12]\/(usg|mmc)\//.test(req.url)) {
+        return reply.status(status).type('application/json;charset=UTF-8').send({ error_code: 'MMC.111071061', error_msg: 'PARAMETER_VERIFIED_FAIL', error_detail: detail, request_id: req.id });
+      }
+      return reply.status(status).send({ error: detail, code: err.code, statusCode: status });
+    },
   }) as unknown as FastifyInstance;
   enforceAuthPolicy(app);
   app.addHook('onSend', async (req, reply) => {
@@ -64,6 +78,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
 
   await app.register(webmeetingV6, { prefix: '/api/v6', deps: o.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576, errorsAsHttp200: o.errorsAsHttp200 ?? false });
   await app.register(joinPages, { deps: o.deps });
+  await app.register(setPasswordPages, { deps: o.deps });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not found', path: req.url.split('?')[0] }));
   return app;
 }

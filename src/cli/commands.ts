@@ -13,6 +13,9 @@ import type { MigrationReport } from '../storage/index.js';
 import { hashPassword } from '../infra/secrets.js';
 import { ACCOUNT_TYPES, CliError, isEmail, isHex24, isTimezone, isUnionId, LANGUAGES, parsePermissions, passwordProblem } from './checks.js';
 import { addUser, operatorActor, presentAccount, presentKey, presentUser } from './provision.js';
+import { createAppCredential } from '../domain/credentials/createAppCredential.js';
+import type { AppCredential } from '../domain/credentials/ports.js';
+import { revokeAppCredential } from '../domain/credentials/revokeAppCredential.js';
 
 /** What a command works with: the open, migrated store and the domain dependencies built from the configuration. */
 export interface CommandContext {
@@ -103,6 +106,17 @@ function intFlag(flags: Flags, name: string, dflt: number, min: number, max: num
   if (v === undefined) return dflt;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new CliError(`--${name} must be an integer from ${min} to ${max}`, 2);
   return Number(v);
+}
+
+/** A Huawei app as the CLI prints it (never its key, which is shown once by `huawei app create`). */
+function presentApp(a: AppCredential) {
+  return {
+    level: a.accountId === null ? 'instance' : 'account',
+    accountId: a.accountId,
+    name: a.name,
+    createdAt: new Date(a.createdAt).toISOString(),
+    revokedAt: a.revokedAt === null ? null : new Date(a.revokedAt).toISOString(),
+  };
 }
 
 async function requireAccount(store: Store, id: string) {
@@ -282,6 +296,44 @@ export const commands: Record<string, Command> = {
         return { ...found, revokedAt };
       });
       return { key: presentKey(key) };
+    },
+  },
+
+  'huawei app create': {
+    usage: 'huawei app create (--account <id> | --instance) [--name <n>]   (prints the app key once)',
+    options: { account: str, instance: bool, name: str },
+    async run({ deps, store }, flags) {
+      const instance = flags.instance === true;
+      if (instance === (flags.account !== undefined)) throw new CliError('give exactly one of --account and --instance', 2);
+      const accountId = instance ? null : idFlag(flags, 'account');
+      const name = flag(flags, 'name') ?? 'cli';
+      if (name.length > 255) throw new CliError('--name must be at most 255 characters', 2);
+      if (accountId !== null) await requireAccount(store, accountId);
+      const { app, appKey } = await createAppCredential(deps, { accountId, name });
+      return { appId: app.appId, appKey, ...presentApp(app) };
+    },
+  },
+
+  'huawei app list': {
+    usage: 'huawei app list (--account <id> | --instance)',
+    options: { account: str, instance: bool },
+    async run({ store }, flags) {
+      const instance = flags.instance === true;
+      if (instance === (flags.account !== undefined)) throw new CliError('give exactly one of --account and --instance', 2);
+      const accountId = instance ? null : idFlag(flags, 'account');
+      if (accountId !== null) await requireAccount(store, accountId);
+      return { apps: (await store.appCredentials.listByAccount('huawei', accountId)).map((a) => ({ appId: a.appId, ...presentApp(a) })) };
+    },
+  },
+
+  'huawei app revoke': {
+    usage: 'huawei app revoke --app <appId>   (revokes its access tokens at once)',
+    options: { app: str },
+    async run({ deps }, flags) {
+      const appId = flag(flags, 'app', { required: true });
+      const r = await revokeAppCredential(deps, appId);
+      if (!r) throw new CliError(`huawei app ${appId} not found`);
+      return { appId: r.app.appId, ...presentApp(r.app), tokensRevoked: r.tokensRevoked };
     },
   },
 

@@ -45,8 +45,11 @@ export function usage(): string {
 
 /** Finds the command named by the leading positionals; returns it with the remaining arguments. */
 function resolve(argv: string[]): { name: string; command: Command; rest: string[] } {
-  const [noun, verb] = argv;
+  const [noun, verb, third] = argv;
   if (noun !== undefined && commands[noun]) return { name: noun, command: commands[noun], rest: argv.slice(1) };
+  // Three-word commands (`huawei app create`) win over a two-word prefix.
+  const three = `${noun ?? ''} ${verb ?? ''} ${third ?? ''}`;
+  if (third !== undefined && commands[three]) return { name: three, command: commands[three], rest: argv.slice(3) };
   const name = `${noun ?? ''} ${verb ?? ''}`.trim();
   const command = commands[name];
   if (!command) {

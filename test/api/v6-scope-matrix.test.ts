@@ -8,7 +8,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harness } from '../support/app.js';
-import { expectError, snapshot, UNKNOWN_ID } from '../support/accountAdmin.js';
+import { expectError, UNKNOWN_ID } from '../support/accountAdmin.js';
 import {
   bodyFor,
   isInstanceOnly,
@@ -21,6 +21,7 @@ import {
   permOf,
   queryFor,
   send,
+  storeSnapshot,
   urlOf,
   V6,
   v6Fixture,
@@ -42,6 +43,7 @@ afterAll(() => h.close());
 /** One request of the matrix. */
 interface Case {
   name: string;
+  method: string;
   headers: Record<string, string>;
   url: string;
   body?: unknown;
@@ -59,24 +61,24 @@ function target(r: V6Route, s: FxSide, override: Record<string, string> = {}): {
 
 /** Sends a case and asserts its v6 error and that the store did not change at all (§4.1). */
 async function expectCase(c: Case): Promise<LightMyRequestResponse> {
-  const before = await snapshot(h);
-  const res = await send(h, c.method ?? 'GET', c.url, c.body, c.headers);
+  const before = await storeSnapshot(h);
+  const res = await send(h, c.method, c.url, c.body, c.headers);
   expectError(res, c.status, c.responseCode);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(await snapshot(h), `${c.name} wrote to the store`).toBe(before);
+  expect(await storeSnapshot(h), `${c.name} wrote to the store`).toBe(before);
   return res;
 }
 
 /** Route ids on which a non-admin organizer acting on someone else's meeting, user or account settings is -3 (§3.3). */
-const ORGANIZER_DENIED_MEETING = new Set(['E21', 'E22', 'E23', 'E24', 'E25', 'E27', 'E31', 'E32', 'E33', 'E34', 'E35', 'E36', 'E37', 'E38', 'E39', 'E40', 'E41']);
+const ORGANIZER_DENIED_MEETING = new Set(['E21', 'E22', 'E23', 'E24', 'E25', 'E27', 'E31', 'E32', 'E33', 'E34', 'E35', 'E36', 'E37', 'E38', 'E39', 'E40', 'E41', 'E42']);
 const ORGANIZER_DENIED_USER = new Set(['E15', 'E16', 'E17', 'E18', 'E19', 'E28']);
 const ORGANIZER_DENIED_ADMIN = new Set(['E4', 'E7', 'E8', 'E9', 'E10', 'E11', 'E13', 'E46', 'E48', 'E49', 'E52']);
 
 /** The key-check cases of one route (§3.1–§3.3, §15 item 8). */
-function casesOf(r: V6Route): Array<Case & { method: string }> {
+function casesOf(r: V6Route): Case[] {
   const m = r.method;
   const own = target(r, A);
-  const out: Array<Case & { method: string }> = [];
+  const out: Case[] = [];
   const add = (name: string, headers: Record<string, string>, status: number, responseCode: number, t = own) =>
     out.push({ name, method: m, headers, url: t.url, body: t.body, status, responseCode });
 
@@ -143,7 +145,8 @@ function casesOf(r: V6Route): Array<Case & { method: string }> {
  */
 function controlOf(r: V6Route): { url: string; body: unknown; headers: Record<string, string>; status: number; responseCode: number | null } {
   const headers = key(fx.instance.both, r.user === '+U' ? { 'x-user-id': A.admin.id } : {});
-  if (r.method === 'GET') return { ...target(r, A), headers, status: 200, responseCode: r.id === 'E40' ? null : 0 };
+  // E40 answers a calendar and E42 the recording's bytes; every other 200 is the envelope with responseCode 0.
+  if (r.method === 'GET') return { ...target(r, A), headers, status: 200, responseCode: r.id === 'E40' || r.id === 'E42' ? null : 0 };
   const unknown: Record<string, string> = {};
   for (const n of paramNames(r)) if (ID_PARAMS.has(n)) unknown[n] = UNKNOWN_ID;
   if (Object.keys(unknown).length > 0) return { url: target(r, A, unknown).url, body: undefined, headers, status: 404, responseCode: -5 };
@@ -165,13 +168,15 @@ describe('§15 item 8: the OpenAPI document lists exactly §0.1', () => {
 
   for (const r of absent) it.todo(`${r.id} ${r.method} ${r.path} is not served yet`);
 
-  it('the served document is the one E60 serves, when E60 exists', async () => {
-    const e60 = served.find((r) => r.id === 'E60');
-    if (!e60) return;
+  it.skipIf(!served.some((r) => r.id === 'E60'))('the document E60 serves lists exactly the same (method, path) pairs', async () => {
     const res = await h.app.inject({ method: 'GET', url: `${V6}/documentation/swagger` });
     expect(res.statusCode).toBe(200);
-    const paths = Object.keys((res.json() as { paths: Record<string, unknown> }).paths).map((p) => (p.startsWith(V6) ? p : `${V6}${p}`));
-    expect(new Set(paths)).toEqual(new Set(V6_ROUTES.filter((x) => ops.has(opKey(x))).map((x) => `${V6}${x.path}`)));
+    const doc = res.json() as { paths: Record<string, Record<string, unknown>> };
+    const listed = Object.entries(doc.paths)
+      .flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p.startsWith(V6) ? p : `${V6}${p}`}`))
+      .filter((o) => !o.startsWith('HEAD '))
+      .sort();
+    expect(listed).toEqual(served.map(opKey).sort());
   });
 });
 
@@ -228,12 +233,12 @@ describe('§0.2 rule 8 exceptions: the token feeds and the public swagger use th
           const other = r.id === 'E43' ? A.meeting.icsToken : A.admin.icsToken;
           const tokens = ['0123456789abcdef0123456789abcdef', 'short', `${real}x`, other, real.toUpperCase(), 'a'.repeat(129)];
           for (const token of tokens) {
-            const before = await snapshot(h);
+            const before = await storeSnapshot(h);
             const res = await h.app.inject({ method, url: urlOf(r, { icsToken: token }), headers: { 'x-api-key': fx.instance.both } });
             expect(res.statusCode, token).toBe(404);
             expect(res.headers['content-type']).toMatch(/^text\/plain/);
             if (method === 'GET') expect(res.body).toBe('Not found');
-            expect(await snapshot(h)).toBe(before);
+            expect(await storeSnapshot(h)).toBe(before);
           }
         });
       }

@@ -3,7 +3,11 @@
  * parameter a real value. Shared by the cross-cutting scope matrix and fuzz tests, which must cover EVERY
  * route: a route added to the app but not to this table, or the other way round, fails the OpenAPI check.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import type { Kysely } from 'kysely';
 import { issueApiKey } from '../../src/domain/accounts/issueApiKey.js';
 import type { KeyLevel, KeyPermission } from '../../src/domain/accounts/ApiKey.js';
 import { permissionFlagDefaults } from '../../src/domain/accounts/PermissionSet.js';
@@ -167,6 +171,8 @@ export interface FxSide {
   orgMeeting: FxMeeting;
   roomId: string;
   permissionId: string;
+  /** A recording of `meeting` (E41/E42), backed by a small file. */
+  recordingId: string;
   /** Account-level key secrets. */
   keys: { both: string; meeting: string; account: string; none: string; revoked: string };
   /** Ids of those keys (E13). */
@@ -217,6 +223,39 @@ async function scheduleWeekly(h: Harness, userId: string, topic: string): Promis
   return { id: m.id as string, number: m.meetingId as string, icsToken: m.icsToken as string, recurrenceId };
 }
 
+let recordingFile: string | undefined;
+
+/** One small media file shared by every fixture recording; removed when the test process exits. */
+function mediaFile(): string {
+  if (!recordingFile) {
+    const dir = mkdtempSync(join(tmpdir(), 'convene-v6-fixture-'));
+    recordingFile = join(dir, 'recording.webm');
+    writeFileSync(recordingFile, Buffer.from(Array.from({ length: 512 }, (_, i) => i % 251)));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return recordingFile;
+}
+
+/** Stores a recording row of one meeting (nothing records in tests; the media module writes these rows). */
+async function addRecording(h: Harness, accountId: string, meetingId: string): Promise<string> {
+  const startedAt = h.deps.clock.now() - 3_600_000;
+  const id = h.deps.ids.objectId();
+  await h.store.recordings.insert({
+    id,
+    accountId,
+    meetingId,
+    recurrenceId: null,
+    startedAt,
+    endedAt: startedAt + 600_000,
+    durationSeconds: 600,
+    sizeBytes: 512,
+    mimeType: 'video/webm',
+    storagePath: mediaFile(),
+    createdAt: startedAt + 660_000,
+  });
+  return id;
+}
+
 async function side(h: Harness, tag: string): Promise<FxSide> {
   const acc = await h.newAccount(`admin-${tag}-${h.deps.ids.objectId()}@example.com`);
   const admin = userRef(ok(await h.call('GET', `${V6}/user/${acc.adminId}`), 'read admin'));
@@ -244,6 +283,7 @@ async function side(h: Harness, tag: string): Promise<FxSide> {
     orgMeeting,
     roomId: rooms[0]!.id,
     permissionId,
+    recordingId: await addRecording(h, acc.accountId, meeting.id),
     keys: { both: both.secret, meeting: meetingOnly.secret, account: accountOnly.secret, none: none.secret, revoked: revoked.secret },
     keyIds: { both: both.id, meeting: meetingOnly.id, account: accountOnly.id, none: none.id, revoked: revoked.id },
   };
@@ -289,19 +329,32 @@ export function paramsFor(r: V6Route, s: FxSide, fx: V6Fixture): Record<string, 
     permissionId: s.permissionId,
     event: 'onMeetingUpdated',
     deliveryId: fx.deliveryId,
-    recordingId: 'ffffffffffffffffffffffff',
+    recordingId: s.recordingId,
   };
 }
 
 /** The path parameter names of a template, in order. */
 export const paramNames = (r: V6Route): string[] => [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
-/** The concrete URL (with /api/v6) of a route; each value is percent-encoded as one path segment. */
-export function urlOf(r: V6Route, params: Record<string, string>, query = ''): string {
+/**
+ * Percent-encodes a string as one URL component, like encodeURIComponent, but byte-wise over its UTF-8 so a
+ * lone surrogate (which encodeURIComponent refuses) goes out as U+FFFD instead of throwing in the test.
+ */
+export function encodeComponent(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-_.!~*'()]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** The concrete URL (with /api/v6) of a route; each value is percent-encoded as one path segment, except those named in `raw`. */
+export function urlOf(r: V6Route, params: Record<string, string>, query = '', raw: ReadonlySet<string> = new Set()): string {
   const path = r.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     if (v === undefined) throw new Error(`no value for {${name}} of ${r.id}`);
-    return encodeURIComponent(v);
+    return raw.has(name) ? v : encodeComponent(v);
   });
   return `${V6}${path}${query ? `?${query}` : ''}`;
 }
@@ -326,14 +379,24 @@ export function send(h: Harness, method: string, url: string, body: unknown, hea
   });
 }
 
-/** Row counts of the tables a rejected request must not touch (§4.1), as one comparable string. */
-export async function rowCounts(h: Harness): Promise<string> {
-  const db = (h.store as SqlStore).db;
-  const tables = ['accounts', 'users', 'api_keys', 'rooms', 'permission_sets', 'meetings', 'outbox_events', 'webhook_deliveries', 'idempotency_keys', 'mail_outbox', 'password_tokens'] as const;
-  const out: Record<string, number> = {};
-  for (const t of tables) {
-    const row = await db.selectFrom(t).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    out[t] = Number(row.n);
+const tableNames = new WeakMap<Harness, Promise<string[]>>();
+
+/**
+ * Every row of every table of the store (found by introspection, so tables added later are covered too),
+ * as one comparable string: a rejected request must leave it identical (§4.1). Row counts alone would miss
+ * an UPDATE; this also covers webhook_config, recordings and the other dialects' tables.
+ */
+export async function storeSnapshot(h: Harness): Promise<string> {
+  const db = (h.store as SqlStore).db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+  let names = tableNames.get(h);
+  if (!names) {
+    names = db.introspection.getTables().then((ts) => ts.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort());
+    tableNames.set(h, names);
+  }
+  const out: Record<string, string[]> = {};
+  for (const t of await names) {
+    const rows = await db.selectFrom(t).selectAll().execute();
+    out[t] = rows.map((r) => JSON.stringify(r)).sort();
   }
   return JSON.stringify(out);
 }

@@ -4,6 +4,8 @@ import type { Reader } from './validate.js';
 
 const MEETING_TYPES = ['standard', 'webinar', 'meetme'] as const;
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** The largest value of an SQL `integer` column (PostgreSQL is strict about it). */
+const MAX_INT32 = 2_147_483_647;
 
 /** The optional settings of an account, each validated; absent fields stay undefined. */
 export interface AccountSettingsInput {
@@ -26,8 +28,9 @@ export function readAccountSettings(r: Reader): AccountSettingsInput {
   const set = <K extends keyof AccountSettingsInput>(k: K, v: AccountSettingsInput[K] | undefined) => {
     if (v !== undefined) out[k] = v;
   };
-  set('numberOfMeetings', r.int('numberOfMeetings', { min: 0 }));
-  set('numberOfMeetingOrganizers', r.int('numberOfMeetingOrganizers', { min: 0 }));
+  // The limits are stored in `integer` columns, which PostgreSQL refuses to overflow.
+  set('numberOfMeetings', r.int('numberOfMeetings', { min: 0, max: MAX_INT32 }));
+  set('numberOfMeetingOrganizers', r.int('numberOfMeetingOrganizers', { min: 0, max: MAX_INT32 }));
   set('numberOfMeetingRooms', r.int('numberOfMeetingRooms', { min: 1, max: 1000 }));
   const ice = r.array('iceCandidatesToFilter', { max: 50 });
   if (ice) {

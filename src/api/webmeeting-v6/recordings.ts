@@ -71,10 +71,10 @@ export function readRange(header: string | undefined, size: number): RangeReques
     return { kind: 'part', start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
-  if (end < start) return { kind: 'whole' };
+  // A last position before the first makes the range-spec invalid, hence ignored (§14.1.1), not unsatisfiable.
+  if (last !== '' && Number(last) < start) return { kind: 'whole' };
   if (start >= size) return { kind: 'unsatisfiable' };
-  return { kind: 'part', start, end: Math.min(end, size - 1) };
+  return { kind: 'part', start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
 /** Registers E41 and E42. */

@@ -8,7 +8,9 @@ import { registerLinksRoutes } from './links.js';
 import { registerMeetingsRoutes } from './meetings.js';
 import { registerOccurrencesRoutes } from './occurrences.js';
 import { registerPermissionsRoutes } from './permissions.js';
+import { registerRecordingsRoutes } from './recordings.js';
 import { registerRoomsRoutes } from './rooms.js';
+import { registerSwaggerRoutes } from './swagger.js';
 import { registerUsersRoutes } from './users.js';
 import { registerWebhooksRoutes } from './webhooks.js';
 
@@ -24,4 +26,6 @@ export function registerV6Extensions(f: FastifyInstance, deps: Deps): void {
   registerOccurrencesRoutes(f, deps);
   registerLinksRoutes(f, deps);
   registerWebhooksRoutes(f, deps);
+  registerRecordingsRoutes(f, deps);
+  registerSwaggerRoutes(f, deps);
 }

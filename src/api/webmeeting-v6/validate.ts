@@ -205,9 +205,12 @@ export function bodyObject(body: unknown, issues: FieldIssue[], { required = tru
   return body as Json;
 }
 
-/** Paging query (§2.6): offset ≥ 0, limit 1..500 (default 100). */
+/**
+ * Paging query (§2.6): offset 0..2^53−1, limit 1..500 (default 100). The offset's bound keeps it an exact
+ * integer that both engines accept in OFFSET (a 20-digit offset is a storage error, not a client answer).
+ */
 export function readPage(q: Reader, { maxLimit = 500, defaultLimit = 100 } = {}): { offset: number; limit: number } {
-  const offset = q.int('offset', { min: 0, numericString: true }) ?? 0;
+  const offset = q.int('offset', { min: 0, max: Number.MAX_SAFE_INTEGER, numericString: true }) ?? 0;
   const limit = q.int('limit', { min: 1, max: maxLimit, numericString: true }) ?? defaultLimit;
   return { offset, limit };
 }

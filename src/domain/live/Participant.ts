@@ -12,9 +12,10 @@ import type { DisconnectReason, LiveEventType, Participant } from './types.js';
 /** What can happen to a leg. */
 export type LegSignal =
   | { kind: 'dialing' }
-  | { kind: 'ringing' }
+  /** `sipStatusCode`: 180/183 on phone legs (media-and-sip.md §5.2: the last SIP status is stored on the leg). */
+  | { kind: 'ringing'; sipStatusCode?: number | null }
   /** Answered (SIP 200 / app accept). `connectNow`: media is attached in the same tick (phones; app users until the SFU exists). */
-  | { kind: 'answered'; connectNow: boolean }
+  | { kind: 'answered'; connectNow: boolean; sipStatusCode?: number | null }
   | { kind: 'media_connected' }
   | { kind: 'connection_lost' }
   | { kind: 'reconnected' }
@@ -44,18 +45,19 @@ export function advance(p: Participant, s: LegSignal, now: number): Transition |
       next.progress = 'dialing';
       return { next, events: ['participant.calling'] };
     case 'ringing':
+      if (p.state !== 'invited' && (p.state !== 'calling' || p.progress === 'ringing')) return null;
+      if (s.sipStatusCode !== undefined) next.sipStatusCode = s.sipStatusCode;
+      next.progress = 'ringing';
       if (p.state === 'invited') {
         next.state = 'calling';
-        next.progress = 'ringing';
         return { next, events: ['participant.calling', 'participant.ringing'] };
       }
-      if (p.state !== 'calling' || p.progress === 'ringing') return null;
-      next.progress = 'ringing';
       return { next, events: ['participant.ringing'] };
     case 'answered': {
       if (p.state !== 'calling' && p.state !== 'invited') return null;
       next.state = 'joining';
       next.progress = null;
+      if (s.sipStatusCode !== undefined) next.sipStatusCode = s.sipStatusCode;
       const events: LiveEventType[] = ['participant.joining'];
       if (s.connectNow) {
         next.state = 'connected';

@@ -24,8 +24,8 @@ export async function saveLeg(tx: Repositories, deps: LiveDeps, ctx: LiveContext
 /** A live leg of the conference, or participant.not_found / participant.not_live ("has left"). */
 export async function liveLeg(tx: Repositories, ctx: LiveContext, pid: string): Promise<Participant> {
   const p = await tx.participants.get(ctx.conference.id, pid);
-  if (!p) throw new DomainError('participant.not_found', `participant ${pid} is not in this conference`);
-  if (!isLive(p)) throw new DomainError('participant.not_live', `participant ${pid} has left`);
+  if (!p) throw new DomainError('participant.not_found', `participant ${pid} is not in this conference`, [{ field: 'participantID', code: 'notFound', message: pid }]);
+  if (!isLive(p)) throw new DomainError('participant.not_live', `participant ${pid} has left`, [{ field: 'participantID', code: 'notLive', message: pid }]);
   return p;
 }
 

@@ -40,7 +40,11 @@ export async function recordCallProgress(deps: LiveDeps, input: CallProgressInpu
   return out;
 }
 
-async function takeChairIfDue(tx: Repositories, deps: LiveDeps, ctx: LiveContext, p: Participant, fx: Effects): Promise<Participant> {
+/**
+ * Gives the chair to a leg that just reached `connected` when it was invited as host (or is the organizer)
+ * and no other live leg holds it (huawei-meeting.md §3.3). Shared with joinConference.
+ */
+export async function takeChairIfDue(tx: Repositories, deps: LiveDeps, ctx: LiveContext, p: Participant, fx: Effects): Promise<Participant> {
   const entry = p.rosterId ? await tx.roster.get(ctx.meeting.id, p.rosterId) : undefined;
   const isOrganizer = p.userId !== null && p.userId === ctx.meeting.addedByUserId;
   if (!entry?.hostRole && !isOrganizer) return p;

@@ -2,6 +2,10 @@
  * A stored recording of one meeting (webmeeting-v6 §12.4). The media/recording module writes these rows once
  * a recording has been merged and stored; the dialects only list and serve them.
  */
+import { requireMeetingRight, type Actor } from '../accounts/policies.js';
+import { DomainError } from '../errors.js';
+import { meetingScope } from '../meetings/meetingView.js';
+import type { Repositories } from '../ports.js';
 
 /** One recording file and what the API shows about it. */
 export interface Recording {

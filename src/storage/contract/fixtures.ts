@@ -12,6 +12,8 @@ import type { User } from '../../domain/accounts/User.js';
 import type { Meeting } from '../../domain/meetings/Meeting.js';
 import type { IdempotencyRecord, MailRecord } from '../../domain/ports.js';
 import type { DeliveryAttempt, HookConfig, OutboxEvent, WebhookDelivery } from '../../domain/webhooks/types.js';
+import type { AccessToken, AppCredential, ControlToken } from '../../domain/credentials/ports.js';
+import type { Conference, LiveEvent, Participant, RosterEntry } from '../../domain/live/types.js';
 
 /** A base instant (2026-03-16T08:00:00Z) for fixtures; tests offset from it. */
 export const T0 = Date.UTC(2026, 2, 16, 8, 0, 0);
@@ -80,6 +82,8 @@ export function makeUser(accountId: string, over: Partial<User> = {}): User {
     huaweiUserUuid: randomBytes(16).toString('hex'),
     loginName: `login_${t}`,
     unionId: `union-${t}`,
+    directoryNumber: `+99${digits(12)}`,
+    phone: '+41791234567',
     createdAt: T0,
     updatedAt: T0 + 5,
     ...over,
@@ -308,6 +312,149 @@ export function makeMail(over: Partial<MailRecord> = {}): MailRecord {
     attempts: 0,
     lastError: null,
     nextAttemptAt: T0,
+    ...over,
+  };
+}
+
+/** 32 lower-case hex, like conference ids and participant pids. */
+export function hex32(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** SHA-256-like 64 hex, like stored token hashes. */
+export function hash64(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** A running conference of `meetingId` with every field set (flags differ from the defaults). */
+export function makeConference(meetingId: string, accountId: string, over: Partial<Conference> = {}): Conference {
+  return {
+    id: hex32(),
+    meetingId,
+    accountId,
+    startedAt: T0,
+    endedAt: null,
+    endReason: null,
+    locked: true,
+    muteAll: true,
+    allowUnmuteByOneself: false,
+    maxParticipants: 250,
+    startedByUserId: oid(),
+    ...over,
+  };
+}
+
+/** A connected phone leg of conference `c` with every field set. */
+export function makeParticipant(c: Conference, over: Partial<Participant> = {}): Participant {
+  return {
+    id: hex32(),
+    conferenceId: c.id,
+    meetingId: c.meetingId,
+    accountId: c.accountId,
+    rosterId: oid(),
+    kind: 'phone',
+    userId: oid(),
+    name: `Zoë “Caller” ${tag()}`,
+    phone: '+41445555555',
+    state: 'connected',
+    progress: 'ringing',
+    reason: 'USER_BUSY',
+    sipStatusCode: 486,
+    rejectDescription: 'In a meeting — later',
+    role: 'cohost',
+    muted: true,
+    mutedByHost: true,
+    handRaised: true,
+    video: true,
+    invited: true,
+    createdAt: T0,
+    joinedAt: T0 + 5_000,
+    endedAt: T0 + 9_000,
+    network: 'simulated',
+    ...over,
+  };
+}
+
+/** A roster entry of `meetingId` with every field set. */
+export function makeRosterEntry(meetingId: string, accountId: string, over: Partial<RosterEntry> = {}): RosterEntry {
+  return {
+    id: oid(),
+    meetingId,
+    accountId,
+    position: 1,
+    name: `Invitee ${tag()}`,
+    userId: oid(),
+    phone: '+41445555555',
+    email: `invitee.${tag()}@example.org`,
+    sms: '+41791234567',
+    type: 'mobile',
+    hostRole: true,
+    joinMuted: true,
+    deptUuid: hex32(),
+    deptName: 'Forschung & Entwicklung',
+    createdAt: T0,
+    ...over,
+  };
+}
+
+/** A live event of conference `c` with sequence `seq` and a nested JSON payload. */
+export function makeLiveEvent(c: Conference, seq: number, over: Partial<LiveEvent> = {}): LiveEvent {
+  return {
+    id: oid(),
+    meetingId: c.meetingId,
+    conferenceId: c.id,
+    accountId: c.accountId,
+    participantId: hex32(),
+    type: 'participant.joined',
+    data: { participant: { state: 'connected', muted: false, name: 'Zoë' }, by: null, reasons: ['a', 1, true] },
+    occurredAt: T0 + seq,
+    seq,
+    ...over,
+  };
+}
+
+/** A live Huawei access token of a user with every field set. */
+export function makeAccessToken(accountId: string, userId: string | null, over: Partial<AccessToken> = {}): AccessToken {
+  return {
+    hash: hash64(),
+    dialect: 'huawei',
+    accountId,
+    userId,
+    appId: `app-${tag()}`,
+    clientType: 72,
+    createdAt: T0,
+    expiresAt: T0 + 12 * 3_600_000,
+    revokedAt: null,
+    lastUsedIp: '203.0.113.7',
+    ...over,
+  };
+}
+
+/** A chair control token of `meetingId` with every field set. */
+export function makeControlToken(meetingId: string, accountId: string, over: Partial<ControlToken> = {}): ControlToken {
+  return {
+    hash: hash64(),
+    meetingId,
+    accountId,
+    role: 1,
+    createdAt: T0,
+    expiresAt: T0 + 3_600_000,
+    createdIp: '2001:db8::1',
+    ...over,
+  };
+}
+
+/** A Huawei app credential of `accountId` with a readable (sealed) key. */
+export function makeAppCredential(accountId: string | null, over: Partial<AppCredential> = {}): AppCredential {
+  return {
+    appId: `app-${tag()}${tag()}`,
+    dialect: 'huawei',
+    accountId,
+    name: `App ${tag()}`,
+    secretSealed: `appkey-${randomBytes(16).toString('hex')}`,
+    secretHash: null,
+    createdAt: T0,
+    revokedAt: null,
     ...over,
   };
 }

@@ -32,7 +32,20 @@ describe.skipIf(!pgPeer.ok)(`postgres repositories${pgPeer.ok ? '' : ` (skipped:
   beforeAll(() => admin(`create schema ${schema}`));
   afterAll(() => admin(`drop schema if exists ${schema} cascade`));
 
-  runContract(() => createStore({ url, schema }));
+  // Empty schemas for the migration tests, dropped after the suite (the tests close their stores).
+  const emptySchemas: string[] = [];
+  afterAll(async () => {
+    for (const s of emptySchemas) await admin(`drop schema if exists ${s} cascade`);
+  });
+
+  runContract(() => createStore({ url, schema }), {
+    makeEmptyStore: async () => {
+      const s = `${schema}_e${emptySchemas.length}`;
+      emptySchemas.push(s);
+      await admin(`create schema ${s}`);
+      return createStore({ url, schema: s, migrate: false });
+    },
+  });
 
   describe('postgres dialect', () => {
     let store: SqlStore;

@@ -7,11 +7,17 @@
  * few tests that need an exact global state (claimDue limits, cancelPending counts) first lease or cancel
  * whatever earlier tests left behind.
  */
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../domain/errors.js';
 import { ALL_ACCOUNTS, type Store } from '../../domain/ports.js';
 import type { Recording } from '../../domain/recordings/Recording.js';
 import { webhookEventNames, type WebhookDelivery } from '../../domain/webhooks/types.js';
+import type { Participant } from '../../domain/live/types.js';
+import { createSecretBox } from '../../infra/secretBox.js';
+import { migrateToLatest, SqlStore } from '../index.js';
+import { migrations, StaticMigrationProvider } from '../sql/migrations/index.js';
+import { createRepositories } from '../sql/repositories.js';
 import {
   T0,
   digits,
@@ -29,16 +35,34 @@ import {
   makeUser,
   oid,
   tag,
+  hash64,
+  hex32,
+  makeAccessToken,
+  makeAppCredential,
+  makeConference,
+  makeControlToken,
+  makeLiveEvent,
+  makeParticipant,
+  makeRosterEntry,
 } from './fixtures.js';
 
 /** The largest instant JS Dates allow; it needs int8 and must come back as a number, not a string. */
 const MAX_INSTANT = 8_640_000_000_000_000;
 
+/** Optional engine hooks of `runContract`. */
+export interface ContractOptions {
+  /**
+   * Opens a store on a fresh, empty database (or schema) without migrating it; the test closes it. Without it
+   * the migration tests are skipped.
+   */
+  makeEmptyStore?: () => Promise<SqlStore>;
+}
+
 /**
  * Defines the contract's `describe`/`it` blocks. `makeStore` is called once, before the first test, and the
  * store is closed after the last.
  */
-export function runContract(makeStore: () => Promise<Store>): void {
+export function runContract(makeStore: () => Promise<Store>, options: ContractOptions = {}): void {
   let store: Store;
 
   beforeAll(async () => {
@@ -1198,6 +1222,611 @@ export function runContract(makeStore: () => Promise<Store>): void {
         }),
       ).rejects.toThrow('undo');
       expect(await store.recordings.get(ALL_ACCOUNTS, r.id)).toBeUndefined();
+    });
+  });
+
+  /** The store as a SqlStore (the runners make one), for tests that look at raw rows. */
+  function sqlStore(): SqlStore {
+    if (!(store instanceof SqlStore)) throw new Error('this test needs a SqlStore');
+    return store;
+  }
+
+  /** Inserts a conference (running unless `over` ends it) of a fresh meeting or `meetingId`; returns it. */
+  async function conference(over: Parameters<typeof makeConference>[2] = {}, meetingId = oid(), accountId = oid()) {
+    const c = makeConference(meetingId, accountId, over);
+    await store.conferences.insert(c);
+    return c;
+  }
+
+  describe('users: directory numbers', () => {
+    it('insert() then get() round-trips directoryNumber and phone, a null phone included', async () => {
+      const a = await account();
+      const u = makeUser(a.id, { phone: null });
+      await store.users.insert(u);
+      expect(await store.users.get(a.id, u.id)).toEqual(u);
+      expect((await store.users.get(a.id, u.id))?.phone).toBeNull();
+    });
+
+    it('getByDirectoryNumber() finds the user within its scope only', async () => {
+      const a = await account();
+      const b = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      expect(await store.users.getByDirectoryNumber(a.id, u.directoryNumber)).toEqual(u);
+      expect(await store.users.getByDirectoryNumber(ALL_ACCOUNTS, u.directoryNumber)).toEqual(u);
+      expect(await store.users.getByDirectoryNumber(b.id, u.directoryNumber)).toBeUndefined();
+      expect(await store.users.getByDirectoryNumber(ALL_ACCOUNTS, `+99${digits(12)}`)).toBeUndefined();
+    });
+
+    it('the directory number is unique in the instance, and a clash is not reported as user.email_taken', async () => {
+      const a = await account();
+      const b = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      const dup = makeUser(b.id, { directoryNumber: u.directoryNumber });
+      const err = await store.users.insert(dup).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(DomainError);
+      expect(await store.users.get(ALL_ACCOUNTS, dup.id)).toBeUndefined();
+      const other = makeUser(a.id);
+      await store.users.insert(other);
+      await expect(store.users.update({ ...other, directoryNumber: u.directoryNumber })).rejects.toThrow();
+    });
+  });
+
+  describe('migration 0003_live', () => {
+    it.skipIf(options.makeEmptyStore === undefined)(
+      'gives every existing user a distinct directory number and a null phone, then enforces uniqueness',
+      async () => {
+        const s = await options.makeEmptyStore!();
+        try {
+          const names = Object.keys(migrations).sort();
+          const before = names[names.indexOf('0003_live') - 1]!;
+          const migrator = new Migrator({
+            db: s.db,
+            provider: new StaticMigrationProvider(),
+            ...(s.schema === undefined ? {} : { migrationTableSchema: s.schema }),
+          });
+          const { error } = await migrator.migrateTo(before);
+          expect(error).toBeUndefined();
+
+          const a = makeAccount();
+          await s.accounts.insert(a);
+          const users = Array.from({ length: 30 }, (_, i) => makeUser(a.id, { createdAt: T0 + i }));
+          for (const u of users) {
+            // The columns as they were before 0003: no directory_number, no phone.
+            await sql`insert into users (id, account_id, email, first_name, last_name, external_user_id,
+              preferred_language, timezone, additional_timezones, is_admin, ics_token, password_hash,
+              huawei_user_uuid, login_name, union_id, created_at, updated_at)
+              values (${u.id}, ${u.accountId}, ${u.email}, ${u.firstName}, ${u.lastName}, ${u.externalUserId},
+              ${u.preferredLanguage}, ${u.timezone}, ${JSON.stringify(u.additionalTimezones)}, ${u.isAdmin ? 1 : 0},
+              ${u.icsToken}, ${u.passwordHash}, ${u.huaweiUserUuid}, ${u.loginName}, ${u.unionId}, ${u.createdAt},
+              ${u.updatedAt})`.execute(s.db);
+          }
+
+          expect((await migrateToLatest(s)).applied).toContain('0003_live');
+          const { items } = await s.users.list(a.id, { sort: 'createdAt', offset: 0, limit: 100 });
+          expect(items).toEqual(
+            users.map((u) => ({ ...u, directoryNumber: expect.stringMatching(/^\+99\d{12}$/), phone: null })),
+          );
+          expect(new Set(items.map((u) => u.directoryNumber)).size).toBe(users.length);
+          await expect(s.users.insert(makeUser(a.id, { directoryNumber: items[0]!.directoryNumber }))).rejects.toThrow();
+        } finally {
+          await s.close();
+        }
+      },
+    );
+  });
+
+  describe('conferences', () => {
+    it('insert() then get() round-trips every field, booleans and nulls included; scope filters', async () => {
+      const running = await conference();
+      const ended = await conference({
+        endedAt: T0 + 60_000,
+        endReason: 'MEETING_ENDED',
+        locked: false,
+        muteAll: false,
+        allowUnmuteByOneself: true,
+        startedByUserId: null,
+        maxParticipants: 2,
+      });
+      expect(await store.conferences.get(ALL_ACCOUNTS, running.id)).toEqual(running);
+      expect(await store.conferences.get(running.accountId, running.id)).toEqual(running);
+      expect(await store.conferences.get(oid(), running.id)).toBeUndefined();
+      expect(await store.conferences.get(ended.accountId, ended.id)).toEqual(ended);
+      expect(await store.conferences.get(ALL_ACCOUNTS, hex32())).toBeUndefined();
+    });
+
+    it('update() overwrites every field', async () => {
+      const c = await conference();
+      const changed = {
+        ...c,
+        endedAt: T0 + 5,
+        endReason: 'CONNECTION_LOST' as const,
+        locked: false,
+        muteAll: false,
+        allowUnmuteByOneself: true,
+        maxParticipants: 9,
+        startedByUserId: null,
+      };
+      await store.conferences.update(changed);
+      expect(await store.conferences.get(ALL_ACCOUNTS, c.id)).toEqual(changed);
+    });
+
+    it('getRunning() and getLatest() pick the running and the most recently started conference', async () => {
+      const m = oid();
+      const a = oid();
+      expect(await store.conferences.getRunning(m)).toBeUndefined();
+      expect(await store.conferences.getLatest(m)).toBeUndefined();
+      const first = await conference({ startedAt: T0, endedAt: T0 + 10, endReason: 'MEETING_ENDED' }, m, a);
+      expect(await store.conferences.getRunning(m)).toBeUndefined();
+      expect(await store.conferences.getLatest(m)).toEqual(first);
+      const second = await conference({ startedAt: T0 + 100 }, m, a);
+      await conference({ startedAt: T0 + 500 }); // another meeting
+      expect(await store.conferences.getRunning(m)).toEqual(second);
+      expect(await store.conferences.getLatest(m)).toEqual(second);
+      const ended = { ...second, endedAt: T0 + 200, endReason: 'MEETING_ENDED' as const };
+      await store.conferences.update(ended);
+      expect(await store.conferences.getRunning(m)).toBeUndefined();
+      expect(await store.conferences.getLatest(m)).toEqual(ended);
+    });
+
+    it('a meeting has at most one running conference; ended ones do not count', async () => {
+      const m = oid();
+      const a = oid();
+      await conference({ endedAt: T0 + 1, endReason: 'MEETING_ENDED' }, m, a);
+      await conference({ endedAt: T0 + 2, endReason: 'MEETING_ENDED' }, m, a);
+      const running = await conference({}, m, a);
+      await expect(store.conferences.insert(makeConference(m, a))).rejects.toThrow();
+      await store.conferences.update({ ...running, endedAt: T0 + 3, endReason: 'MEETING_ENDED' });
+      const next = await conference({ startedAt: T0 + 4 }, m, a);
+      expect(await store.conferences.getRunning(m)).toEqual(next);
+      await expect(store.conferences.update({ ...running, endedAt: null, endReason: null })).rejects.toThrow();
+    });
+
+    it('two concurrent starts of the same meeting: exactly one commits', async () => {
+      const m = oid();
+      const a = oid();
+      const results = await Promise.allSettled(
+        [0, 1].map(() => store.transaction((tx) => tx.conferences.insert(makeConference(m, a)))),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      expect(await store.conferences.getRunning(m)).toBeDefined();
+    });
+
+    it('listRunning() returns running conferences only, oldest first', async () => {
+      const early = await conference({ startedAt: T0 - 2_000_000_000 });
+      const late = await conference({ startedAt: T0 - 1_999_999_000 });
+      const ended = await conference({ startedAt: T0 - 2_000_000_500, endedAt: T0, endReason: 'MEETING_ENDED' });
+      const ids = (await store.conferences.listRunning()).map((c) => c.id);
+      expect(ids).not.toContain(ended.id);
+      expect(ids.filter((id) => id === early.id || id === late.id)).toEqual([early.id, late.id]);
+      expect(ids.indexOf(early.id)).toBeLessThan(ids.indexOf(late.id));
+    });
+  });
+
+  describe('participants', () => {
+    it('insert() then get()/getById() round-trip every field, and every null and false', async () => {
+      const c = await conference();
+      const full = makeParticipant(c);
+      const bare = makeParticipant(c, {
+        rosterId: null,
+        kind: 'app',
+        userId: null,
+        phone: null,
+        state: 'invited',
+        progress: null,
+        reason: null,
+        sipStatusCode: null,
+        rejectDescription: null,
+        role: 'attendee',
+        muted: false,
+        mutedByHost: false,
+        handRaised: false,
+        video: false,
+        invited: false,
+        joinedAt: null,
+        endedAt: null,
+        network: null,
+      });
+      await store.participants.insert(full);
+      await store.participants.insert(bare);
+      expect(await store.participants.get(c.id, full.id)).toEqual(full);
+      expect(await store.participants.get(c.id, bare.id)).toEqual(bare);
+      expect(await store.participants.getById(full.id)).toEqual(full);
+      expect(await store.participants.get(hex32(), full.id)).toBeUndefined();
+      expect(await store.participants.getById(hex32())).toBeUndefined();
+    });
+
+    it('insert() of a leg of an unknown conference rejects', async () => {
+      const ghost = makeConference(oid(), oid());
+      await expect(store.participants.insert(makeParticipant(ghost))).rejects.toThrow();
+    });
+
+    it('update() overwrites every field', async () => {
+      const c = await conference();
+      const p = makeParticipant(c);
+      await store.participants.insert(p);
+      const changed: Participant = {
+        ...p,
+        name: 'Renamed',
+        state: 'left',
+        progress: null,
+        reason: 'CLIENT_LEFT',
+        sipStatusCode: 200,
+        rejectDescription: null,
+        role: 'host',
+        muted: false,
+        mutedByHost: false,
+        handRaised: false,
+        video: false,
+        endedAt: T0 + 99_000,
+        network: 'sip',
+      };
+      await store.participants.update(changed);
+      expect(await store.participants.getById(p.id)).toEqual(changed);
+    });
+
+    it('list() orders oldest first; liveOnly keeps calling/joining/connected/reconnecting; countLive() counts them', async () => {
+      const c = await conference();
+      const states = ['left', 'connected', 'invited', 'calling', 'failed', 'reconnecting', 'joining'] as const;
+      const legs = states.map((state, i) => makeParticipant(c, { state, createdAt: T0 + (states.length - i) }));
+      for (const p of legs) await store.participants.insert(p);
+      await store.participants.insert(makeParticipant(await conference())); // another conference
+      const byAge = [...legs].sort((x, y) => x.createdAt - y.createdAt);
+      expect(await store.participants.list(c.id)).toEqual(byAge);
+      expect(await store.participants.list(c.id, { liveOnly: false })).toEqual(byAge);
+      const live = byAge.filter((p) => ['calling', 'joining', 'connected', 'reconnecting'].includes(p.state));
+      expect(await store.participants.list(c.id, { liveOnly: true })).toEqual(live);
+      expect(await store.participants.countLive(c.id)).toBe(4);
+      expect(await store.participants.countLive(hex32())).toBe(0);
+    });
+
+    it('list() breaks createdAt ties by id', async () => {
+      const c = await conference();
+      const legs = [makeParticipant(c), makeParticipant(c), makeParticipant(c)];
+      for (const p of legs) await store.participants.insert(p);
+      expect((await store.participants.list(c.id)).map((p) => p.id)).toEqual(legs.map((p) => p.id).sort());
+    });
+
+    it('listLiveByUser() returns the user’s live legs in running conferences only, oldest first', async () => {
+      const userId = oid();
+      const running = await conference();
+      const otherRunning = await conference();
+      const ended = await conference({ endedAt: T0 + 1, endReason: 'MEETING_ENDED' });
+      const late = makeParticipant(running, { userId, state: 'connected', createdAt: T0 + 20 });
+      const early = makeParticipant(otherRunning, { userId, state: 'calling', createdAt: T0 + 10 });
+      const reconnecting = makeParticipant(running, { userId, state: 'reconnecting', createdAt: T0 + 30 });
+      for (const p of [
+        late,
+        early,
+        reconnecting,
+        makeParticipant(running, { userId, state: 'left' }),
+        makeParticipant(running, { userId, state: 'invited' }),
+        makeParticipant(running, { userId, state: 'failed' }),
+        makeParticipant(ended, { userId, state: 'connected' }),
+        makeParticipant(running, { userId: oid(), state: 'connected' }),
+        makeParticipant(running, { userId: null, state: 'connected' }),
+      ]) {
+        await store.participants.insert(p);
+      }
+      expect(await store.participants.listLiveByUser(userId)).toEqual([early, late, reconnecting]);
+      expect(await store.participants.listLiveByUser(oid())).toEqual([]);
+    });
+  });
+
+  describe('roster', () => {
+    it('insert() then get() round-trips every field and every null; get() is bound to the meeting', async () => {
+      const m = oid();
+      const a = oid();
+      const full = makeRosterEntry(m, a);
+      const bare = makeRosterEntry(m, a, {
+        position: 2,
+        userId: null,
+        phone: null,
+        email: null,
+        sms: null,
+        type: 'anonymous',
+        hostRole: false,
+        joinMuted: false,
+        deptUuid: null,
+        deptName: null,
+      });
+      await store.roster.insert(full);
+      await store.roster.insert(bare);
+      expect(await store.roster.get(m, full.id)).toEqual(full);
+      expect(await store.roster.get(m, bare.id)).toEqual(bare);
+      expect(await store.roster.get(oid(), full.id)).toBeUndefined();
+    });
+
+    it('list() returns the meeting’s entries in roster order', async () => {
+      const m = oid();
+      const a = oid();
+      const entries = [3, 1, 2].map((position) => makeRosterEntry(m, a, { position }));
+      for (const e of entries) await store.roster.insert(e);
+      await store.roster.insert(makeRosterEntry(oid(), a, { position: 0 }));
+      expect((await store.roster.list(m)).map((e) => e.position)).toEqual([1, 2, 3]);
+      expect(await store.roster.list(m)).toEqual([...entries].sort((x, y) => x.position - y.position));
+      expect(await store.roster.list(oid())).toEqual([]);
+    });
+
+    it('update() overwrites; delete() removes only the entry of the given meeting', async () => {
+      const m = oid();
+      const e = makeRosterEntry(m, oid());
+      await store.roster.insert(e);
+      const changed = { ...e, name: 'Renamed', position: 7, hostRole: false, joinMuted: false, phone: null, type: 'telephone' as const };
+      await store.roster.update(changed);
+      expect(await store.roster.get(m, e.id)).toEqual(changed);
+      await store.roster.delete(oid(), e.id);
+      expect(await store.roster.get(m, e.id)).toEqual(changed);
+      await store.roster.delete(m, e.id);
+      expect(await store.roster.get(m, e.id)).toBeUndefined();
+    });
+  });
+
+  describe('liveEvents', () => {
+    it('insert() then list() round-trips every field, JSON data and a null participant, in seq order', async () => {
+      const c = await conference();
+      const e3 = makeLiveEvent(c, 3, { type: 'conference.ended', participantId: null, data: {} });
+      const e1 = makeLiveEvent(c, 1, { type: 'conference.started' });
+      const e2 = makeLiveEvent(c, 2);
+      for (const e of [e3, e1, e2]) await store.liveEvents.insert(e);
+      await store.liveEvents.insert(makeLiveEvent(await conference(), 1));
+      expect(await store.liveEvents.list(c.meetingId)).toEqual([e1, e2, e3]);
+      expect(await store.liveEvents.list(oid())).toEqual([]);
+    });
+
+    it('list() starts after afterSeq and stops at limit', async () => {
+      const c = await conference();
+      const events = [1, 2, 4, 7, 8].map((seq) => makeLiveEvent(c, seq));
+      for (const e of events) await store.liveEvents.insert(e);
+      expect((await store.liveEvents.list(c.meetingId, 2)).map((e) => e.seq)).toEqual([4, 7, 8]);
+      expect((await store.liveEvents.list(c.meetingId, 0)).map((e) => e.seq)).toEqual([1, 2, 4, 7, 8]);
+      expect((await store.liveEvents.list(c.meetingId, 2, 2)).map((e) => e.seq)).toEqual([4, 7]);
+      expect((await store.liveEvents.list(c.meetingId, undefined, 3)).map((e) => e.seq)).toEqual([1, 2, 4]);
+      expect(await store.liveEvents.list(c.meetingId, 8)).toEqual([]);
+    });
+
+    it('a sequence number is used once per meeting', async () => {
+      const c = await conference();
+      await store.liveEvents.insert(makeLiveEvent(c, 5));
+      await expect(store.liveEvents.insert(makeLiveEvent(c, 5))).rejects.toThrow();
+      await store.liveEvents.insert(makeLiveEvent(await conference(), 5));
+    });
+  });
+
+  describe('meetingSecrets', () => {
+    it('getOrInit() stores the first passwords and returns the stored ones afterwards; update() overwrites', async () => {
+      const meetingId = oid();
+      expect(await store.meetingSecrets.get(meetingId)).toBeUndefined();
+      const first = { meetingId, chairPassword: digits(6), guestPassword: digits(6) };
+      expect(await store.meetingSecrets.getOrInit(first)).toEqual(first);
+      expect(await store.meetingSecrets.getOrInit({ meetingId, chairPassword: '000000', guestPassword: '111111' })).toEqual(first);
+      expect(await store.meetingSecrets.get(meetingId)).toEqual(first);
+      const changed = { meetingId, chairPassword: '654321', guestPassword: '1234567890123456' };
+      await store.meetingSecrets.update(changed);
+      expect(await store.meetingSecrets.get(meetingId)).toEqual(changed);
+      expect(await store.meetingSecrets.getOrInit(first)).toEqual(changed);
+    });
+
+    it('concurrent getOrInit() calls all return the same stored passwords', async () => {
+      const meetingId = oid();
+      const got = await Promise.all(
+        [1, 2, 3, 4].map(() => store.meetingSecrets.getOrInit({ meetingId, chairPassword: digits(6), guestPassword: digits(6) })),
+      );
+      expect(new Set(got.map((s) => JSON.stringify(s))).size).toBe(1);
+    });
+  });
+
+  describe('accessTokens', () => {
+    it('insert() then get() round-trips every field and every null', async () => {
+      const full = makeAccessToken(oid(), oid(), { revokedAt: T0 + 7 });
+      const bare = makeAccessToken(oid(), null, { dialect: 'dingtalk', appId: null, clientType: null, lastUsedIp: null });
+      await store.accessTokens.insert(full);
+      await store.accessTokens.insert(bare);
+      expect(await store.accessTokens.get(full.hash)).toEqual(full);
+      expect(await store.accessTokens.get(bare.hash)).toEqual(bare);
+      expect(await store.accessTokens.get(hash64())).toBeUndefined();
+    });
+
+    it('listLiveByUser() excludes revoked, expired, other-dialect and other users’ tokens; oldest first', async () => {
+      const a = oid();
+      const userId = oid();
+      const now = T0 + 1_000;
+      const later = makeAccessToken(a, userId, { createdAt: T0 + 2, expiresAt: now + 1 });
+      const earlier = makeAccessToken(a, userId, { createdAt: T0 + 1 });
+      for (const t of [
+        later,
+        earlier,
+        makeAccessToken(a, userId, { revokedAt: T0 + 3 }),
+        makeAccessToken(a, userId, { expiresAt: now }),
+        makeAccessToken(a, userId, { dialect: 'dingtalk' }),
+        makeAccessToken(a, oid()),
+      ]) {
+        await store.accessTokens.insert(t);
+      }
+      expect(await store.accessTokens.listLiveByUser('huawei', userId, now)).toEqual([earlier, later]);
+      expect(await store.accessTokens.listLiveByUser('huawei', userId, now + 1)).toEqual([earlier]);
+      expect(await store.accessTokens.listLiveByUser('dingtalk', userId, now)).toHaveLength(1);
+    });
+
+    it('revoke() sets revokedAt once; touch() records the last address', async () => {
+      const t = makeAccessToken(oid(), oid());
+      await store.accessTokens.insert(t);
+      await store.accessTokens.revoke(t.hash, T0 + 100);
+      await store.accessTokens.revoke(t.hash, T0 + 200);
+      await store.accessTokens.touch(t.hash, '198.51.100.9');
+      expect(await store.accessTokens.get(t.hash)).toEqual({ ...t, revokedAt: T0 + 100, lastUsedIp: '198.51.100.9' });
+      await store.accessTokens.touch(t.hash, null);
+      expect((await store.accessTokens.get(t.hash))?.lastUsedIp).toBeNull();
+    });
+
+    it('revokeByUser() and revokeByApp() revoke the not yet revoked tokens and count them', async () => {
+      const a = oid();
+      const userId = oid();
+      const appId = `app-${tag()}`;
+      const mine = [
+        makeAccessToken(a, userId, { appId: null }),
+        makeAccessToken(a, userId, { dialect: 'dingtalk', appId: null }),
+        makeAccessToken(a, userId, { appId: null, revokedAt: T0 + 1 }),
+      ];
+      const viaApp = [makeAccessToken(a, oid(), { appId }), makeAccessToken(a, null, { appId, dialect: 'dingtalk' })];
+      const bystander = makeAccessToken(a, oid());
+      for (const t of [...mine, ...viaApp, bystander]) await store.accessTokens.insert(t);
+
+      expect(await store.accessTokens.revokeByUser(userId, T0 + 50)).toBe(2);
+      expect(await store.accessTokens.revokeByUser(userId, T0 + 60)).toBe(0);
+      expect((await store.accessTokens.get(mine[0]!.hash))?.revokedAt).toBe(T0 + 50);
+      expect((await store.accessTokens.get(mine[2]!.hash))?.revokedAt).toBe(T0 + 1);
+      expect(await store.accessTokens.listLiveByUser('huawei', userId, T0)).toEqual([]);
+
+      expect(await store.accessTokens.revokeByApp(appId, T0 + 70)).toBe(2);
+      expect(await store.accessTokens.revokeByApp(appId, T0 + 80)).toBe(0);
+      for (const t of viaApp) expect((await store.accessTokens.get(t.hash))?.revokedAt).toBe(T0 + 70);
+      expect(await store.accessTokens.get(bystander.hash)).toEqual(bystander);
+    });
+  });
+
+  describe('controlTokens', () => {
+    it('insert() then get() round-trips every field; update() overwrites; delete() removes', async () => {
+      const m = oid();
+      const chair = makeControlToken(m, oid());
+      const guest = makeControlToken(m, chair.accountId, { role: 0, createdIp: null });
+      await store.controlTokens.insert(chair);
+      await store.controlTokens.insert(guest);
+      expect(await store.controlTokens.get(chair.hash)).toEqual(chair);
+      expect(await store.controlTokens.get(guest.hash)).toEqual(guest);
+      const extended = { ...chair, expiresAt: T0 + 7_200_000, role: 0 as const, createdIp: null };
+      await store.controlTokens.update(extended);
+      expect(await store.controlTokens.get(chair.hash)).toEqual(extended);
+      await store.controlTokens.delete(chair.hash);
+      expect(await store.controlTokens.get(chair.hash)).toBeUndefined();
+      expect(await store.controlTokens.get(guest.hash)).toEqual(guest);
+    });
+
+    it('listByMeeting() returns the meeting’s tokens, oldest first', async () => {
+      const m = oid();
+      const a = oid();
+      const late = makeControlToken(m, a, { createdAt: T0 + 2 });
+      const early = makeControlToken(m, a, { createdAt: T0 + 1, role: 0 });
+      for (const t of [late, early, makeControlToken(oid(), a)]) await store.controlTokens.insert(t);
+      expect(await store.controlTokens.listByMeeting(m)).toEqual([early, late]);
+      expect(await store.controlTokens.listByMeeting(oid())).toEqual([]);
+    });
+  });
+
+  describe('appCredentials', () => {
+    it('insert() then get() round-trips every field and every null', async () => {
+      const huawei = makeAppCredential(oid(), { revokedAt: T0 + 3 });
+      const dingtalk = makeAppCredential(null, { dialect: 'dingtalk', secretSealed: null, secretHash: hash64() });
+      await store.appCredentials.insert(huawei);
+      await store.appCredentials.insert(dingtalk);
+      expect(await store.appCredentials.get(huawei.appId)).toEqual(huawei);
+      expect(await store.appCredentials.get(dingtalk.appId)).toEqual(dingtalk);
+      expect(await store.appCredentials.get(`app-${tag()}`)).toBeUndefined();
+    });
+
+    it('listByAccount() filters by dialect and account (null: instance apps), oldest first', async () => {
+      const a = oid();
+      const late = makeAppCredential(a, { createdAt: T0 + 2 });
+      const early = makeAppCredential(a, { createdAt: T0 + 1, revokedAt: T0 + 5 });
+      const instance = makeAppCredential(null, { createdAt: T0 - 5_000_000_000 });
+      for (const x of [late, early, instance, makeAppCredential(a, { dialect: 'dingtalk' }), makeAppCredential(oid())]) {
+        await store.appCredentials.insert(x);
+      }
+      expect(await store.appCredentials.listByAccount('huawei', a)).toEqual([early, late]);
+      expect(await store.appCredentials.listByAccount('dingtalk', a)).toHaveLength(1);
+      const instanceApps = await store.appCredentials.listByAccount('huawei', null);
+      expect(instanceApps).toContainEqual(instance);
+      expect(instanceApps.every((x) => x.accountId === null && x.dialect === 'huawei')).toBe(true);
+    });
+
+    it('revoke() sets revokedAt once', async () => {
+      const x = makeAppCredential(oid());
+      await store.appCredentials.insert(x);
+      await store.appCredentials.revoke(x.appId, T0 + 10);
+      await store.appCredentials.revoke(x.appId, T0 + 20);
+      expect((await store.appCredentials.get(x.appId))?.revokedAt).toBe(T0 + 10);
+    });
+
+    it('the app key is sealed at rest with the store’s secret codec and opened on the way out', async () => {
+      const s = sqlStore();
+      const box = createSecretBox(`contract-${tag()}`);
+      const sealedRepos = createRepositories(s.db, { ...s.caps, secrets: box });
+      const x = makeAppCredential(oid());
+      await sealedRepos.appCredentials.insert(x);
+      const raw = await s.db.selectFrom('app_credentials').selectAll().where('app_id', '=', x.appId).executeTakeFirstOrThrow();
+      expect(raw.secret_sealed).toMatch(/^v1:/);
+      expect(raw.secret_sealed).not.toContain(x.secretSealed!);
+      expect(box.open(raw.secret_sealed!)).toBe(x.secretSealed);
+      expect(await sealedRepos.appCredentials.get(x.appId)).toEqual(x);
+      expect((await sealedRepos.appCredentials.listByAccount('huawei', x.accountId)).map((y) => y.secretSealed)).toEqual([x.secretSealed]);
+    });
+  });
+
+  describe('nonces', () => {
+    it('tryUse() accepts a nonce once and refuses its replay; the same nonce of another app is distinct', async () => {
+      const appId = `app-${tag()}`;
+      const nonce = hash64();
+      expect(await store.nonces.tryUse(appId, nonce, T0 + 300_000, T0)).toBe(true);
+      expect(await store.nonces.tryUse(appId, nonce, T0 + 400_000, T0 + 1)).toBe(false);
+      expect(await store.nonces.tryUse(appId, nonce, T0 + 400_000, T0 + 299_999)).toBe(false);
+      expect(await store.nonces.tryUse(`app-${tag()}`, nonce, T0 + 300_000, T0)).toBe(true);
+    });
+
+    it('an expired nonce record does not block a new use', async () => {
+      const appId = `app-${tag()}`;
+      const nonce = hash64();
+      expect(await store.nonces.tryUse(appId, nonce, T0 + 10, T0)).toBe(true);
+      expect(await store.nonces.tryUse(appId, nonce, T0 + 20, T0 + 10)).toBe(true);
+      expect(await store.nonces.tryUse(appId, nonce, T0 + 30, T0 + 19)).toBe(false);
+    });
+
+    it('concurrent tryUse() calls: exactly one wins, and a loser’s transaction stays usable', async () => {
+      const appId = `app-${tag()}`;
+      const nonce = hash64();
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => store.transaction((tx) => tx.nonces.tryUse(appId, nonce, T0 + 1_000, T0))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const key = `nonce.${tag()}`;
+      await store.transaction(async (tx) => {
+        expect(await tx.nonces.tryUse(appId, nonce, T0 + 1_000, T0)).toBe(false);
+        await tx.settings.set(key, 'v');
+      });
+      expect(await store.settings.get(key)).toBe('v');
+    });
+  });
+
+  describe('authThrottle', () => {
+    it('fail() records a failure and returns the count within the window; count() only reads', async () => {
+      const key = `login:${tag()}`;
+      const w = 60_000;
+      expect(await store.authThrottle.count(key, T0, w)).toBe(0);
+      expect(await store.authThrottle.fail(key, T0, w)).toBe(1);
+      expect(await store.authThrottle.fail(key, T0 + 10_000, w)).toBe(2);
+      expect(await store.authThrottle.fail(key, T0 + 20_000, w)).toBe(3);
+      expect(await store.authThrottle.count(key, T0 + 20_000, w)).toBe(3);
+      expect(await store.authThrottle.count(key, T0 + 20_000, w)).toBe(3);
+      // At T0 + 60 000 the first failure has left the window.
+      expect(await store.authThrottle.count(key, T0 + w, w)).toBe(2);
+      expect(await store.authThrottle.fail(key, T0 + w + 15_000, w)).toBe(2);
+      expect(await store.authThrottle.count(`login:${tag()}`, T0 + 20_000, w)).toBe(0);
+    });
+
+    it('fail() prunes the key’s failures older than the window; clear() forgets the key only', async () => {
+      const key = `login:${tag()}`;
+      const other = `login:${tag()}`;
+      const w = 1_000;
+      for (let i = 0; i < 5; i++) await store.authThrottle.fail(key, T0 + i, w);
+      await store.authThrottle.fail(other, T0, w);
+      expect(await store.authThrottle.fail(key, T0 + 10_000, w)).toBe(1);
+      const rows = await sqlStore().db.selectFrom('auth_failures').select('at').where('key', '=', key).execute();
+      expect(rows.map((r) => r.at)).toEqual([T0 + 10_000]);
+      await store.authThrottle.clear(key);
+      expect(await store.authThrottle.count(key, T0 + 10_000, w)).toBe(0);
+      expect(await store.authThrottle.count(other, T0, w)).toBe(1);
     });
   });
 }

@@ -15,7 +15,9 @@ const dir = mkdtempSync(join(tmpdir(), 'convene-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sqlite repositories', () => {
-  runContract(() => createStore({ url: join(dir, 'contract.db') }));
+  runContract(() => createStore({ url: join(dir, 'contract.db') }), {
+    makeEmptyStore: () => createStore({ url: ':memory:', migrate: false }),
+  });
 });
 
 describe('sqlite dialect', () => {

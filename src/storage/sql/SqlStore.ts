@@ -6,6 +6,7 @@ import type {
   IdempotencyRepository,
   MailRepository,
   MeetingRepository,
+  MeetingSecretsRepository,
   OutboxRepository,
   PasswordTokenRepository,
   PermissionSetRepository,
@@ -17,6 +18,19 @@ import type {
   UserRepository,
   WebhookConfigRepository,
 } from '../../domain/ports.js';
+import type {
+  AccessTokenRepository,
+  AppCredentialRepository,
+  AuthThrottleRepository,
+  ControlTokenRepository,
+  NonceRepository,
+} from '../../domain/credentials/ports.js';
+import type {
+  ConferenceRepository,
+  LiveEventRepository,
+  ParticipantRepository,
+  RosterRepository,
+} from '../../domain/live/ports.js';
 import type { SqlCapabilities } from './capabilities.js';
 import { createRepositories } from './repositories.js';
 import type { Database } from './schema.js';
@@ -56,6 +70,16 @@ export class SqlStore implements Store {
   readonly passwordTokens: PasswordTokenRepository;
   readonly settings: SettingsRepository;
   readonly recordings: RecordingRepository;
+  readonly conferences: ConferenceRepository;
+  readonly participants: ParticipantRepository;
+  readonly roster: RosterRepository;
+  readonly liveEvents: LiveEventRepository;
+  readonly meetingSecrets: MeetingSecretsRepository;
+  readonly accessTokens: AccessTokenRepository;
+  readonly controlTokens: ControlTokenRepository;
+  readonly appCredentials: AppCredentialRepository;
+  readonly nonces: NonceRepository;
+  readonly authThrottle: AuthThrottleRepository;
   #closed: Promise<void> | undefined;
 
   /** Wraps an already configured Kysely instance; `close()` destroys it. */
@@ -78,6 +102,16 @@ export class SqlStore implements Store {
     this.passwordTokens = repos.passwordTokens;
     this.settings = repos.settings;
     this.recordings = repos.recordings;
+    this.conferences = repos.conferences;
+    this.participants = repos.participants;
+    this.roster = repos.roster;
+    this.liveEvents = repos.liveEvents;
+    this.meetingSecrets = repos.meetingSecrets;
+    this.accessTokens = repos.accessTokens;
+    this.controlTokens = repos.controlTokens;
+    this.appCredentials = repos.appCredentials;
+    this.nonces = repos.nonces;
+    this.authThrottle = repos.authThrottle;
   }
 
   /**

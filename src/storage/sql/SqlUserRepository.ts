@@ -106,6 +106,11 @@ export class SqlUserRepository implements UserRepository {
     return this.#first(scope, 'huawei_user_uuid', uuid);
   }
 
+  /** The user with this directory number (`+99…`, unique in the instance), if `scope` may see it. */
+  async getByDirectoryNumber(scope: Scope, number: string): Promise<User | undefined> {
+    return this.#first(scope, 'directory_number', number);
+  }
+
   /** A page of the account's users, sorted by email (default) or by creation time, ties broken by id. */
   async list(
     accountId: string,
@@ -164,7 +169,7 @@ export class SqlUserRepository implements UserRepository {
 
   async #first(
     scope: Scope,
-    column: 'id' | 'email' | 'huawei_user_uuid',
+    column: 'id' | 'email' | 'huawei_user_uuid' | 'directory_number',
     value: string,
   ): Promise<User | undefined> {
     const row = await this.#db

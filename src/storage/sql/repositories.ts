@@ -16,6 +16,16 @@ import { SqlRoomRepository } from './SqlRoomRepository.js';
 import { SqlSettingsRepository } from './SqlSettingsRepository.js';
 import { SqlUserRepository } from './SqlUserRepository.js';
 import { SqlWebhookConfigRepository } from './SqlWebhookConfigRepository.js';
+import { SqlConferenceRepository } from './SqlConferenceRepository.js';
+import { SqlParticipantRepository } from './SqlParticipantRepository.js';
+import { SqlRosterRepository } from './SqlRosterRepository.js';
+import { SqlLiveEventRepository } from './SqlLiveEventRepository.js';
+import { SqlMeetingSecretsRepository } from './SqlMeetingSecretsRepository.js';
+import { SqlAccessTokenRepository } from './SqlAccessTokenRepository.js';
+import { SqlControlTokenRepository } from './SqlControlTokenRepository.js';
+import { SqlAppCredentialRepository } from './SqlAppCredentialRepository.js';
+import { SqlNonceRepository } from './SqlNonceRepository.js';
+import { SqlAuthThrottleRepository } from './SqlAuthThrottleRepository.js';
 
 /**
  * Every repository bound to `db`. Pass a `Transaction<Database>` to make all of them write in that
@@ -35,6 +45,16 @@ export function createRepositories(db: Kysely<Database>, caps: SqlCapabilities):
     mail: new SqlMailRepository(db, caps),
     passwordTokens: new SqlPasswordTokenRepository(db, caps),
     settings: new SqlSettingsRepository(db, caps),
+    conferences: new SqlConferenceRepository(db, caps),
+    participants: new SqlParticipantRepository(db, caps),
+    roster: new SqlRosterRepository(db, caps),
+    liveEvents: new SqlLiveEventRepository(db, caps),
+    meetingSecrets: new SqlMeetingSecretsRepository(db, caps),
+    accessTokens: new SqlAccessTokenRepository(db, caps),
+    controlTokens: new SqlControlTokenRepository(db, caps),
+    appCredentials: new SqlAppCredentialRepository(db, caps),
+    nonces: new SqlNonceRepository(db, caps),
+    authThrottle: new SqlAuthThrottleRepository(db, caps),
     recordings: new SqlRecordingRepository(db, caps),
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * The LivePublisher port over the realtime channel: committed live events become roster notifications for the
+ * sockets of that conference, and a leg that left or failed has its socket told (`session.ended`) and closed
+ * with the close code of media-and-sip.md §2.1, in the same tick as the commit's effects (§2.4).
+ */
+import type { LivePublisher } from '../domain/live/ports.js';
+import type { DisconnectReason, LiveEvent } from '../domain/live/types.js';
+import { silentLogger, type RealtimeLogger } from './enhancedEvents.js';
+import { CloseCode, type Notification, type RosterParticipant, type SessionEndReason } from './protocol.js';
+import type { Room, RoomHub } from './RoomHub.js';
+import type { Session } from './Session.js';
+
+/** The close code for a session whose leg ended for `reason` (media-and-sip.md §2.1). */
+export function closeCodeFor(reason: SessionEndReason): number {
+  switch (reason) {
+    case 'CLIENT_LEFT':
+      return CloseCode.normal;
+    case 'PARTICIPANT_REMOVED':
+      return CloseCode.removed;
+    case 'MEETING_ENDED':
+      return CloseCode.meetingEnded;
+    case 'SESSION_REPLACED':
+      return CloseCode.replaced;
+    case 'SERVER_SHUTDOWN':
+      return CloseCode.goingAway;
+    default:
+      return CloseCode.ended;
+  }
+}
+
+/** A roster entry from a participant snapshot (liveEffects.participantSnapshot, or a Participant mapped alike). */
+export function rosterEntry(d: Record<string, unknown>): RosterParticipant {
+  return {
+    pid: d.participantId as string,
+    name: d.name as string,
+    kind: d.kind as RosterParticipant['kind'],
+    state: d.state as RosterParticipant['state'],
+    progress: (d.progress ?? null) as RosterParticipant['progress'],
+    role: d.role as RosterParticipant['role'],
+    muted: d.muted as boolean,
+    handRaised: d.handRaised as boolean,
+    reason: (d.reason ?? null) as RosterParticipant['reason'],
+  };
+}
+
+/** Options of RealtimePublisher. */
+export interface RealtimePublisherOptions {
+  hub: RoomHub;
+  logger?: RealtimeLogger;
+}
+
+/** Fans live events out to realtime sessions. */
+export class RealtimePublisher implements LivePublisher {
+  readonly #hub: RoomHub;
+  readonly #logger: RealtimeLogger;
+
+  constructor({ hub, logger = silentLogger }: RealtimePublisherOptions) {
+    this.#hub = hub;
+    this.#logger = logger;
+  }
+
+  /**
+   * Publishes one commit's events in order. Sessions that must end are ended after the whole batch, so a
+   * participant removed together with others (or at the end of the conference) still sees every roster change
+   * of that commit before its `session.ended`.
+   */
+  publish(events: LiveEvent[]): void {
+    const ends = new Map<Session, SessionEndReason>();
+    for (const e of events) {
+      try {
+        this.#publishOne(e, ends);
+      } catch (err) {
+        this.#logger.error({ err, eventId: e.id, type: e.type }, 'publishing a live event failed');
+      }
+    }
+    for (const [s, reason] of ends) s.end(reason, closeCodeFor(reason));
+  }
+
+  #publishOne(e: LiveEvent, ends: Map<Session, SessionEndReason>): void {
+    const room = this.#hub.room(e.conferenceId);
+    if (!room) return;
+    const d = e.data;
+    switch (e.type) {
+      case 'conference.started':
+        return;
+      case 'conference.updated':
+        room.state = { locked: d.locked as boolean, muteAll: d.muteAll as boolean, allowUnmuteByOneself: d.allowUnmuteByOneself as boolean };
+        broadcast(room, {
+          type: 'conference.updated',
+          meetingId: e.meetingId,
+          seq: e.seq,
+          ...room.state,
+          ...(typeof d.change === 'string' ? { change: d.change } : {}),
+        });
+        return;
+      case 'conference.ended': {
+        const reason = (d.endReason ?? 'MEETING_ENDED') as DisconnectReason;
+        broadcast(room, { type: 'conference.ended', meetingId: e.meetingId, seq: e.seq, reason });
+        for (const s of room.sessions) if (!ends.has(s)) ends.set(s, 'MEETING_ENDED');
+        return;
+      }
+      default:
+        this.#participantEvent(room, e, ends);
+    }
+  }
+
+  #participantEvent(room: Room, e: LiveEvent, ends: Map<Session, SessionEndReason>): void {
+    const d = e.data;
+    const ended = e.type === 'participant.left' || e.type === 'participant.failed';
+    const type = e.type === 'participant.joined' ? 'participant.joined' : ended ? 'participant.left' : 'participant.updated';
+    // participant.updated carries what changed: the domain's `change` (mute, role, hand, name) or the transition.
+    const change = typeof d.change === 'string' ? d.change : type === 'participant.updated' ? e.type.slice('participant.'.length) : undefined;
+    broadcast(room, {
+      type,
+      meetingId: e.meetingId,
+      seq: e.seq,
+      participant: rosterEntry(d),
+      ...(change !== undefined ? { change } : {}),
+      ...(typeof d.by === 'string' ? { by: d.by } : {}),
+    });
+    const own = e.participantId ? this.#hub.sessionOf(e.participantId) : undefined;
+    if (!own || own.binding?.conferenceId !== e.conferenceId) return;
+    if (d.change === 'mute') {
+      const muted = d.muted as boolean;
+      const lockedOut = muted && d.mutedByHost === true && room.state.muteAll && !room.state.allowUnmuteByOneself;
+      own.notify({ type: 'media.muted', kind: 'audio', muted, by: (d.by ?? 'host') as 'host' | 'self' | 'all', allowUnmute: !lockedOut });
+    }
+    if (ended) ends.set(own, (d.reason ?? 'CONNECTION_LOST') as DisconnectReason);
+  }
+}
+
+function broadcast(room: Room, msg: Notification): void {
+  const json = JSON.stringify(msg);
+  for (const s of room.sessions) s.sendRaw(json);
+}
