@@ -13,6 +13,10 @@ import { sendV6Error } from './api/webmeeting-v6/errors.js';
 import { joinPages } from './web/joinPages.js';
 import { setPasswordPages } from './web/setPassword.js';
 import type { Deps } from './domain/deps.js';
+import type { LiveRuntime } from './wiring.js';
+import { huaweiMmc } from './api/huawei-mmc/index.js';
+import { sessionTokenRoutes } from './api/auth/sessionToken.js';
+import { realtimePlugin } from './realtime/plugin.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 /** What buildApp needs. */
@@ -23,6 +27,8 @@ export interface AppOptions {
   errorsAsHttp200?: boolean;
   metrics?: Metrics;
   version?: string;
+  /** The live runtime: when given, the Huawei dialect, the session-token route and the realtime channel are served. */
+  live?: LiveRuntime;
 }
 
 /** Builds the whole HTTP surface. */
@@ -77,6 +83,11 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(webmeetingV6, { prefix: '/api/v6', deps: o.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576, errorsAsHttp200: o.errorsAsHttp200 ?? false });
+  if (o.live) {
+    await app.register(huaweiMmc, { deps: o.live.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576 });
+    await app.register(sessionTokenRoutes, { deps: o.live.deps });
+    await app.register(realtimePlugin, { deps: o.live.deps, realtime: o.live.realtime, ...(o.logger ? { logger: o.logger.child({ component: 'realtime' }) } : {}) });
+  }
   await app.register(joinPages, { deps: o.deps });
   await app.register(setPasswordPages, { deps: o.deps });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not found', path: req.url.split('?')[0] }));

@@ -19,7 +19,8 @@ import { resolveSecretKey } from './infra/secretKey.js';
 import { MailWorker } from './mail/MailWorker.js';
 import { createStore } from './storage/index.js';
 import { WebhookWorker } from './webhooks/WebhookWorker.js';
-import { createDeps } from './wiring.js';
+import { createDeps, createLiveRuntime, type LiveRuntime } from './wiring.js';
+import { recoverAfterRestart } from './domain/live/recoverAfterRestart.js';
 
 /** Settings key that records the first start; its presence means "never generate an instance key again". */
 export const FIRST_START_SETTING = 'first_started_at';
@@ -94,6 +95,7 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
   );
   const store = await createStore({ url: config.databaseUrl, logger: logger.child({ component: 'storage' }), secrets: createSecretBox(secretKey) });
   let app: FastifyInstance | undefined;
+  let live: LiveRuntime | undefined;
   try {
     const deps = await createDeps(store, config);
 
@@ -108,7 +110,11 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
     if (config.instanceApiKey) await configuredInstanceKey(deps, config.instanceApiKey);
     const generatedInstanceKey = await firstStartKey(deps);
 
-    app = await buildApp({ deps, logger, maxBodyBytes: config.maxBodyBytes, errorsAsHttp200: config.errorsAsHttp200, version: packageVersion() });
+    live = createLiveRuntime(deps, config, { logger });
+    // Calls and sockets died with the previous process: end their legs with events before anyone connects.
+    const recovered = await recoverAfterRestart(live.deps);
+    if (recovered > 0) logger.warn({ legs: recovered }, 'ended participant legs left live by the previous process (CONNECTION_LOST)');
+    app = await buildApp({ deps, live, logger, maxBodyBytes: config.maxBodyBytes, errorsAsHttp200: config.errorsAsHttp200, version: packageVersion() });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -134,6 +140,7 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
     jobs.start();
 
     const running = app;
+    const runtime = live;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -150,6 +157,7 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
         // goes away under them.
         closing ??= (async () => {
           await running.close();
+          await runtime.close();
           await jobs.stop();
           await Promise.all([webhooks.stop(), mail.stop()]);
           await store.close();
@@ -159,6 +167,7 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
     };
   } catch (e) {
     await app?.close().catch(() => {});
+    await live?.close().catch(() => {});
     await store.close().catch(() => {});
     throw e;
   }

@@ -2,7 +2,12 @@
  * Builds the domain dependencies from configuration and a store: the one place where config names meet
  * domain settings. Used by main.ts, the CLI and the test harness, so all three see the same instance.
  */
+import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
+import { recordCallProgress, type CallProgressInput } from './domain/live/recordCallProgress.js';
+import type { Dialer, LiveDeps } from './domain/live/ports.js';
+import { createRealtime, type Realtime } from './realtime/plugin.js';
+import { SimulatedNetwork } from './telephony/SimulatedNetwork.js';
 import type { Deps, DomainSettings } from './domain/deps.js';
 import type { Clock, Ids, Store } from './domain/ports.js';
 import { createIds, systemClock } from './infra/ids.js';
@@ -60,3 +65,55 @@ export async function createDeps(store: Store, config: Config, o: { clock?: Cloc
     onOutbox: (fn) => listeners.push(fn),
   };
 }
+
+/** The live conference runtime: LiveDeps with their process edges (realtime hub, ringer, publisher, dialer). */
+export interface LiveRuntime {
+  deps: LiveDeps;
+  realtime: Realtime;
+  dialer: Dialer;
+  /** Stops timers and calls (after the app closed its sockets). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of createLiveRuntime. */
+export interface LiveRuntimeOptions {
+  logger?: Logger;
+  /** Reconnect grace of realtime sessions (media-and-sip.md §1.4); tests shorten it. */
+  reconnectGraceMs?: number;
+  /** Scales the simulated network's own delays (tests); never Convene's ring timeout. */
+  simTimeScale?: number;
+}
+
+/**
+ * Builds LiveDeps over `deps`. Ringer and publisher come from the realtime hub, the dialer is the simulated
+ * telephone network (no SIP trunk exists yet: issue E); all three report progress only through
+ * recordCallProgress, bound here to the LiveDeps they belong to.
+ */
+export function createLiveRuntime(deps: Deps, config: Config, o: LiveRuntimeOptions = {}): LiveRuntime {
+  const child = (component: string) => (o.logger ? o.logger.child({ component }) : silentPino);
+  const report = (input: CallProgressInput) => recordCallProgress(liveDeps, input);
+  const realtime = createRealtime({ report, logger: child('realtime'), ...(o.reconnectGraceMs !== undefined ? { reconnectGraceMs: o.reconnectGraceMs } : {}) });
+  const dialer = new SimulatedNetwork({ report, logger: child('sim-network'), ...(o.simTimeScale !== undefined ? { timeScale: o.simTimeScale } : {}) });
+  const liveDeps: LiveDeps = {
+    ...deps,
+    dialer,
+    ringer: realtime.ringer,
+    publisher: realtime.publisher,
+    live: { ringTimeoutMs: config.ringTimeoutS * 1000, maxParticipants: config.maxParticipants },
+  };
+  let closed: Promise<void> | undefined;
+  return {
+    deps: liveDeps,
+    realtime,
+    dialer,
+    close() {
+      closed ??= (async () => {
+        realtime.close();
+        await dialer.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+const silentPino = pino({ level: 'silent' });

@@ -49,6 +49,13 @@ export interface RealtimePublisherOptions {
   logger?: RealtimeLogger;
 }
 
+/** One notification to a room, and possibly a private one to the leg's own socket. */
+interface Outgoing {
+  room: Room;
+  json: string;
+  own?: { session: Session; json: string };
+}
+
 /** Fans live events out to realtime sessions. */
 export class RealtimePublisher implements LivePublisher {
   readonly #hub: RoomHub;
@@ -60,23 +67,35 @@ export class RealtimePublisher implements LivePublisher {
   }
 
   /**
-   * Publishes one commit's events in order. Sessions that must end are ended after the whole batch, so a
-   * participant removed together with others (or at the end of the conference) still sees every roster change
-   * of that commit before its `session.ended`.
+   * Publishes one commit's events, in order, to every socket of the conference. Sockets whose session ends in
+   * this commit (their leg left or failed, or the conference ended) are served first and closed right after
+   * their last message: they still see every roster change of the commit before `session.ended`, and their
+   * close does not wait behind the fan-out to everyone else (media-and-sip.md §2.4: "within milliseconds").
    */
   publish(events: LiveEvent[]): void {
+    const out: Outgoing[] = [];
     const ends = new Map<Session, SessionEndReason>();
     for (const e of events) {
       try {
-        this.#publishOne(e, ends);
+        this.#prepare(e, out, ends);
       } catch (err) {
         this.#logger.error({ err, eventId: e.id, type: e.type }, 'publishing a live event failed');
       }
     }
-    for (const [s, reason] of ends) s.end(reason, closeCodeFor(reason));
+    if (ends.size > 0) {
+      for (const o of out) {
+        for (const s of ends.keys()) if (o.room.sessions.has(s)) s.sendRaw(o.json);
+        if (o.own && ends.has(o.own.session)) o.own.session.sendRaw(o.own.json);
+      }
+      for (const [s, reason] of ends) s.end(reason, closeCodeFor(reason));
+    }
+    for (const o of out) {
+      for (const s of o.room.sessions) if (!ends.has(s)) s.sendRaw(o.json);
+      if (o.own && !ends.has(o.own.session)) o.own.session.sendRaw(o.own.json);
+    }
   }
 
-  #publishOne(e: LiveEvent, ends: Map<Session, SessionEndReason>): void {
+  #prepare(e: LiveEvent, out: Outgoing[], ends: Map<Session, SessionEndReason>): void {
     const room = this.#hub.room(e.conferenceId);
     if (!room) return;
     const d = e.data;
@@ -85,51 +104,48 @@ export class RealtimePublisher implements LivePublisher {
         return;
       case 'conference.updated':
         room.state = { locked: d.locked as boolean, muteAll: d.muteAll as boolean, allowUnmuteByOneself: d.allowUnmuteByOneself as boolean };
-        broadcast(room, {
-          type: 'conference.updated',
-          meetingId: e.meetingId,
-          seq: e.seq,
-          ...room.state,
-          ...(typeof d.change === 'string' ? { change: d.change } : {}),
-        });
+        out.push({ room, json: json({ type: 'conference.updated', meetingId: e.meetingId, seq: e.seq, ...room.state, ...(typeof d.change === 'string' ? { change: d.change } : {}) }) });
         return;
       case 'conference.ended': {
         const reason = (d.endReason ?? 'MEETING_ENDED') as DisconnectReason;
-        broadcast(room, { type: 'conference.ended', meetingId: e.meetingId, seq: e.seq, reason });
+        out.push({ room, json: json({ type: 'conference.ended', meetingId: e.meetingId, seq: e.seq, reason }) });
         for (const s of room.sessions) if (!ends.has(s)) ends.set(s, 'MEETING_ENDED');
         return;
       }
       default:
-        this.#participantEvent(room, e, ends);
+        this.#prepareParticipant(room, e, out, ends);
     }
   }
 
-  #participantEvent(room: Room, e: LiveEvent, ends: Map<Session, SessionEndReason>): void {
+  #prepareParticipant(room: Room, e: LiveEvent, out: Outgoing[], ends: Map<Session, SessionEndReason>): void {
     const d = e.data;
     const ended = e.type === 'participant.left' || e.type === 'participant.failed';
     const type = e.type === 'participant.joined' ? 'participant.joined' : ended ? 'participant.left' : 'participant.updated';
     // participant.updated carries what changed: the domain's `change` (mute, role, hand, name) or the transition.
     const change = typeof d.change === 'string' ? d.change : type === 'participant.updated' ? e.type.slice('participant.'.length) : undefined;
-    broadcast(room, {
-      type,
-      meetingId: e.meetingId,
-      seq: e.seq,
-      participant: rosterEntry(d),
-      ...(change !== undefined ? { change } : {}),
-      ...(typeof d.by === 'string' ? { by: d.by } : {}),
-    });
+    const item: Outgoing = {
+      room,
+      json: json({
+        type,
+        meetingId: e.meetingId,
+        seq: e.seq,
+        participant: rosterEntry(d),
+        ...(change !== undefined ? { change } : {}),
+        ...(typeof d.by === 'string' ? { by: d.by } : {}),
+      }),
+    };
+    out.push(item);
     const own = e.participantId ? this.#hub.sessionOf(e.participantId) : undefined;
     if (!own || own.binding?.conferenceId !== e.conferenceId) return;
     if (d.change === 'mute') {
       const muted = d.muted as boolean;
       const lockedOut = muted && d.mutedByHost === true && room.state.muteAll && !room.state.allowUnmuteByOneself;
-      own.notify({ type: 'media.muted', kind: 'audio', muted, by: (d.by ?? 'host') as 'host' | 'self' | 'all', allowUnmute: !lockedOut });
+      item.own = { session: own, json: json({ type: 'media.muted', kind: 'audio', muted, by: (d.by ?? 'host') as 'host' | 'self' | 'all', allowUnmute: !lockedOut }) };
     }
     if (ended) ends.set(own, (d.reason ?? 'CONNECTION_LOST') as DisconnectReason);
   }
 }
 
-function broadcast(room: Room, msg: Notification): void {
-  const json = JSON.stringify(msg);
-  for (const s of room.sessions) s.sendRaw(json);
+function json(msg: Notification): string {
+  return JSON.stringify(msg);
 }

@@ -16,6 +16,8 @@ type CallState = 'ringing' | 'answered' | 'declined' | 'expired' | 'cancelled';
 interface Call {
   req: RingRequest;
   state: CallState;
+  /** The ring timeout passed while a join of the user was in flight; decided when the join finishes. */
+  due: boolean;
   /** Epoch ms. */
   expiresAt: number;
   timer: NodeJS.Timeout | null;
@@ -44,6 +46,8 @@ export class RealtimeRinger implements Ringer {
   readonly #now: () => number;
   readonly #retainMs: number;
   readonly #calls = new Map<string, Call>();
+  /** Joins in flight per user (a join may answer a ringing call, so the ring timeout must not overtake it). */
+  readonly #holds = new Map<string, number>();
   #closed = false;
 
   constructor({ hub, report, logger = silentLogger, now = Date.now, retainMs = 600_000 }: RealtimeRingerOptions) {
@@ -62,7 +66,7 @@ export class RealtimeRinger implements Ringer {
   /** Offers the call on every socket of the user and starts the ring timer. A repeated offer is ignored. */
   ring(req: RingRequest): void {
     if (this.#closed || this.#calls.has(req.participantId)) return;
-    const call: Call = { req, state: 'ringing', expiresAt: this.#now() + req.ringTimeoutMs, timer: null };
+    const call: Call = { req, state: 'ringing', due: false, expiresAt: this.#now() + req.ringTimeoutMs, timer: null };
     // The ring timeout (media-and-sip.md §1.4, default 60 s) comes from config through the request.
     call.timer = setTimeout(() => this.#expire(call), req.ringTimeoutMs);
     this.#calls.set(req.participantId, call);
@@ -110,6 +114,25 @@ export class RealtimeRinger implements Ringer {
     this.#tell(call, 'answered_elsewhere', session);
   }
 
+  /**
+   * A `meeting.join` of the user starts. Until `release`, the user's calls do not time out: a join may answer
+   * one of them, and a NO_ANSWER recorded right after the join committed would end the leg it just connected.
+   */
+  hold(userId: string): void {
+    this.#holds.set(userId, (this.#holds.get(userId) ?? 0) + 1);
+  }
+
+  /** The join finished: calls of the user whose timeout passed meanwhile and are still ringing time out now. */
+  release(userId: string): void {
+    const n = (this.#holds.get(userId) ?? 1) - 1;
+    if (n > 0) {
+      this.#holds.set(userId, n);
+      return;
+    }
+    this.#holds.delete(userId);
+    for (const call of [...this.#calls.values()]) if (call.req.userId === userId && call.due) this.#expire(call);
+  }
+
   /** Stops every ring timer. Idempotent. */
   close(): void {
     this.#closed = true;
@@ -133,6 +156,10 @@ export class RealtimeRinger implements Ringer {
 
   #expire(call: Call): void {
     if (call.state !== 'ringing') return;
+    if ((this.#holds.get(call.req.userId) ?? 0) > 0) {
+      call.due = true;
+      return;
+    }
     this.#settle(call, 'expired');
     this.#tell(call, 'timeout');
     this.#report({ participantId: call.req.participantId, signal: { kind: 'ended', reason: 'NO_ANSWER' } }).catch((err: unknown) =>

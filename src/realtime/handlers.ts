@@ -85,6 +85,7 @@ async function meetingJoin(ctx: HandlerContext, session: Session, userId: string
   requireUnbound(session);
   const accountId = (session.identity as NonNullable<Session['identity']>).accountId;
   ctx.hub.holdGraces(userId);
+  ctx.ringer.hold(userId);
   try {
     // A socket of this user that just dropped reported connection_lost; let it land first, so the rejoin's
     // `reconnected` cannot be overtaken by it.
@@ -94,6 +95,7 @@ async function meetingJoin(ctx: HandlerContext, session: Session, userId: string
     ctx.hub.bind(session, { participantId: r.participant.id, conferenceId: r.conference.id, meetingId: r.participant.meetingId }, conferenceState(r.conference));
     return { meetingId: r.participant.meetingId, conferenceId: r.conference.id, participantId: r.participant.id, outcome: r.outcome };
   } finally {
+    ctx.ringer.release(userId);
     ctx.hub.releaseGraces(userId);
   }
 }

@@ -355,6 +355,11 @@ function truncateUtf8(b: Buffer, max: number): Buffer {
   return b.subarray(0, end);
 }
 
+/** An upgraded socket has no 'error' listener of Node's any more; a reset peer must not crash the process. */
+function guard(socket: Duplex): void {
+  if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
+}
+
 /** Options of `acceptUpgrade`. */
 export interface AcceptUpgradeOptions {
   maxPayload?: number;
@@ -363,6 +368,7 @@ export interface AcceptUpgradeOptions {
 
 /** Answers an upgrade request that is not a valid WebSocket handshake, and drops the socket. */
 export function rejectUpgrade(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
+  guard(socket);
   const body = JSON.stringify({ error: message });
   const lines = [`HTTP/1.1 ${status} ${message}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
@@ -374,6 +380,7 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string, h
  * 400/426 and returns null. The caller sets the handlers, then calls `start(head)`.
  */
 export function acceptUpgrade(req: IncomingMessage, socket: Duplex, o: AcceptUpgradeOptions = {}): WireSocket | null {
+  guard(socket);
   const key = req.headers['sec-websocket-key'];
   const upgrade = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
   if (req.method !== 'GET' || !upgrade || typeof key !== 'string' || !/^[A-Za-z0-9+/]{22}==$/.test(key)) {

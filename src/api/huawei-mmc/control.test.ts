@@ -1153,6 +1153,32 @@ describe('fuzz: bad input never gives a 500 and a refused request changes nothin
     fc.constantFrom('Basic ', 'Basic ====', 'basic c3Ri', `stb${'f'.repeat(48)}`),
   );
 
+  it('H8', async () => {
+    const live = await controlToken();
+    const header = fc.oneof(fc.constant(undefined), fc.string({ unit: 'grapheme-ascii', maxLength: 40 }), fc.constantFrom('1', '2', '', CHAIR_PWD, GUEST_PWD));
+    const keepAlive = fc.oneof(fc.constant(undefined), tokenNoise, fc.constant(live), fc.constant(`Basic ${Buffer.from(live).toString('base64')}`));
+    const conf = fc.oneof(fc.constantFrom(CONF, OTHER_CONF, FOREIGN_CONF, SCHEDULED_CONF, '', 'x'.repeat(40)), fc.string({ unit: 'grapheme-ascii', maxLength: 12 }).map(encodeURIComponent));
+    await fc.assert(
+      fc.asyncProperty(header, header, keepAlive, conf, fc.option(rawBody, { nil: undefined }), async (password, loginType, ka, conferenceID, raw) => {
+        const tokensBefore = (await w.store.controlTokens.listByMeeting(w.meeting.id)).length;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (password !== undefined) headers['x-password'] = password;
+        if (loginType !== undefined) headers['x-login-type'] = loginType;
+        if (typeof ka === 'string') headers['x-conference-authorization'] = ka;
+        const res = await w.app.inject({ method: 'GET', url: `/v1/mmc/control/conferences/token?conferenceID=${conferenceID}`, headers, ...(raw !== undefined ? { payload: raw } : {}) });
+        expect(res.statusCode).toBeLessThan(500);
+        if (res.statusCode >= 400) {
+          const b = res.json();
+          expect(Object.keys(b)).toEqual(['error_code', 'error_msg', 'error_detail', 'request_id']);
+          expect(b.error_code).toMatch(CODE);
+          expect(b.request_id).toBe(res.headers['x-request-id']);
+          expect((await w.store.controlTokens.listByMeeting(w.meeting.id)).length).toBe(tokensBefore);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   for (const name of Object.keys(bodies)) {
     it(`${name}`, async () => {
       const token = await controlToken();

@@ -151,10 +151,13 @@ describe('host controls', () => {
       expect(await setOwnMute(w.deps, { participantId: ben.id, muted: true })).toMatchObject({ muted: true, mutedByHost: true });
     });
 
-    // KNOWN GAP (reported): a leg that muted itself BEFORE mute-all keeps mutedByHost false, so it may unmute
-    // itself although allowUnmuteByOneself is 0 (huawei-meeting.md §6.13). Telling "self-muted under a
-    // host mute" apart needs a separate self-mute flag on the leg (a storage column), not a domain tweak.
-    it.todo('refuses self-unmute in mute-all without allowUnmuteByOneself also to a leg that had muted itself before');
+    it('refuses self-unmute in mute-all without allowUnmuteByOneself also to a leg that had muted itself before', async () => {
+      await setOwnMute(w.deps, { participantId: ann.id, muted: true });
+      await muteAll(w.deps, w.chair, { meetingId: meeting.id, muted: true, allowUnmuteByOneself: false });
+      await expect(setOwnMute(w.deps, { participantId: ann.id, muted: false })).rejects.toMatchObject({ code: 'participant.unmute_not_allowed' });
+      await muteParticipant(w.deps, w.chair, { meetingId: meeting.id, participantId: ann.id, muted: false });
+      expect(await get(ann)).toMatchObject({ muted: false, mutedByHost: false });
+    });
 
     it('refuses unknown and ended legs', async () => {
       await expect(setOwnMute(w.deps, { participantId: 'f'.repeat(32), muted: true })).rejects.toMatchObject({ code: 'participant.not_found' });

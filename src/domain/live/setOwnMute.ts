@@ -26,7 +26,9 @@ export async function setOwnMute(deps: LiveDeps, input: SetOwnMuteInput): Promis
     const meeting = await tx.meetings.getAny(p.accountId, p.meetingId);
     const account = await tx.accounts.get(p.accountId, p.accountId);
     if (!conference || !meeting || !account) throw new DomainError('participant.not_found', 'no such participant');
-    if (!input.muted && p.mutedByHost && conference.muteAll && !conference.allowUnmuteByOneself) {
+    // In mute-all without self-unmute, nobody but the chair unmutes themselves, whether the host's mute or
+    // their own came first (huawei-meeting.md §6.13): the host lifts it with H12 or unmute-all.
+    if (!input.muted && p.muted && conference.muteAll && !conference.allowUnmuteByOneself && p.role !== 'host') {
       throw new DomainError('participant.unmute_not_allowed', 'the host muted everyone and does not allow unmuting');
     }
     const ctx: LiveContext = { meeting, account, conference };
