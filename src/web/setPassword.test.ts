@@ -10,7 +10,6 @@ import { buildApp } from '../app.js';
 import type { User } from '../domain/accounts/User.js';
 import { ALL_ACCOUNTS } from '../domain/ports.js';
 import { sha256Hex, verifyPassword } from '../infra/secrets.js';
-import { setPasswordPages } from './setPassword.js';
 
 /** A JSON object from a response body; tests read its fields freely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,8 +23,8 @@ let accountId: string;
 
 beforeAll(async () => {
   h = await harness();
+  // buildApp registers the set-password pages itself (the root scope, as in production).
   web = await buildApp({ deps: h.deps, logger: false });
-  await web.register(setPasswordPages, { deps: h.deps });
   await web.ready();
   accountId = (await h.newAccount()).accountId;
 });
