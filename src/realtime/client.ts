@@ -7,6 +7,7 @@
  *   c.on('call.incoming', (call) => void c.request('call.accept', { callId: call.callId }));
  *   const { participantId } = await c.request('meeting.join', { meetingCode: '914083136' });
  */
+import { WebSocket } from 'ws';
 import {
   type ClientMessage,
   type Notification,
@@ -16,9 +17,8 @@ import {
   type ResponseDataOf,
   type ServerMessage,
 } from './protocol.js';
-import { ClientWebSocket } from './wire.js';
 
-/** The part of the WHATWG WebSocket this client uses (browser WebSocket, `ws`, or wire.ts's ClientWebSocket). */
+/** The part of the WHATWG WebSocket this client uses (browser WebSocket or `ws`). */
 export interface WebSocketLike {
   readonly readyState: number;
   onopen: (() => void) | null;
@@ -62,7 +62,7 @@ export interface CloseInfo {
 
 /** Options of ConveneRealtimeClient. */
 export interface ConveneRealtimeClientOptions {
-  /** Makes the socket; default wire.ts's Node client. Pass `(url) => new WebSocket(url)` in a browser. */
+  /** Makes the socket; default `ws`'s Node client. Pass `(url) => new WebSocket(url)` in a browser. */
   createSocket?: (url: string) => WebSocketLike;
   /** Rejects a request not answered within this time (ms); default 10 000. */
   requestTimeoutMs?: number;
@@ -92,7 +92,7 @@ export class ConveneRealtimeClient {
 
   constructor(o: ConveneRealtimeClientOptions = {}) {
     this.#o = {
-      createSocket: o.createSocket ?? ((url) => new ClientWebSocket(url) as unknown as WebSocketLike),
+      createSocket: o.createSocket ?? ((url) => new WebSocket(url) as unknown as WebSocketLike),
       requestTimeoutMs: o.requestTimeoutMs ?? 10_000,
     };
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));

@@ -18,7 +18,7 @@ import { RealtimePublisher } from './Publisher.js';
 import { RealtimeRinger } from './Ringer.js';
 import { RoomHub, type ReportProgress } from './RoomHub.js';
 import { Session } from './Session.js';
-import { acceptUpgrade, rejectUpgrade } from './wire.js';
+import { createWireServer, rejectUpgrade, WireSocket } from './wire.js';
 
 /** Options of createRealtime. */
 export interface CreateRealtimeOptions {
@@ -80,6 +80,8 @@ export const realtimePlugin: FastifyPluginAsync<RealtimePluginOptions> = async (
   const logger = o.logger ?? silentLogger;
   const { hub, ringer } = o.realtime;
   const ctx = { deps: o.deps, hub, ringer, logger };
+  // ws answers bad handshakes itself (400 / 405) and closes with 1009 past maxPayload.
+  const wss = createWireServer({ maxPayload: o.maxPayload ?? 65_536 });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = req.url ?? '';
@@ -93,18 +95,19 @@ export const realtimePlugin: FastifyPluginAsync<RealtimePluginOptions> = async (
       rejectUpgrade(socket, 503, 'Service Unavailable');
       return;
     }
-    const wire = acceptUpgrade(req, socket, { maxPayload: o.maxPayload ?? 65_536 });
-    if (!wire) return;
-    const session = new Session({
-      socket: wire,
-      handle: (s, msg) => handleRequest(ctx, s, msg),
-      onClosed: (s, lost) => hub.sessionClosed(s, lost),
-      authTimeoutMs: o.authTimeoutMs ?? 5000,
-      remoteAddress: req.socket.remoteAddress ?? null,
-      logger,
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const wire = new WireSocket(ws);
+      const session = new Session({
+        socket: wire,
+        handle: (s, msg) => handleRequest(ctx, s, msg),
+        onClosed: (s, lost) => hub.sessionClosed(s, lost),
+        authTimeoutMs: o.authTimeoutMs ?? 5000,
+        remoteAddress: req.socket.remoteAddress ?? null,
+        logger,
+      });
+      hub.add(session);
+      wire.start();
     });
-    hub.add(session);
-    wire.start(head);
   };
   f.server.on('upgrade', onUpgrade);
   f.addHook('preClose', async () => {

@@ -7,11 +7,11 @@
  * Order of checks (§5.4): body syntax (the scope's parser) → token presence → `conferenceID` → token validity
  * (controlAuth.ts, preValidation) → body presence and fields → role (guest → 403) → meeting state → targets.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { User } from '../../domain/accounts/User.js';
-import { issueControlToken, CONTROL_TOKEN_TTL_MS } from '../../domain/credentials/issueControlToken.js';
+import { CONTROL_TOKEN_TTL_MS, issueControlToken, sameSecret } from '../../domain/credentials/issueControlToken.js';
+import { findByExternalId } from '../../domain/credentials/signInWithApp.js';
 import { DomainError } from '../../domain/errors.js';
 import { disconnectParticipants } from '../../domain/live/disconnectParticipants.js';
 import { endConference } from '../../domain/live/endConference.js';
@@ -46,7 +46,6 @@ import {
 import type { HuaweiRouteErrors } from './errors.js';
 import { Empty, responses } from './schema.js';
 import { RealTimeInfoResponse, realTimeInfo, wireOrder } from './realtimeInfo.js';
-
 
 /** H8's answer (§6.8), wire key order. */
 const ConfTokenResponse = wireOrder(Type.Object({
@@ -111,24 +110,9 @@ async function live<T>(c: ControlPrincipal, fn: (actor: LiveActor) => Promise<T>
   }
 }
 
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-}
-
 /** `HH:mm` UTC, as the lock message shows the end of a lock (§6.8). */
 function hhmm(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);
-}
-
-/** A user of `accountId` whose `externalUserId` is `id` (App-ID mode `accountId`, §3.2). */
-async function userByExternalId(deps: LiveDeps, accountId: string, id: string): Promise<User | undefined> {
-  // The user port has no index on externalUserId; accounts are small, so page through them.
-  for (let offset = 0; ; offset += 500) {
-    const page = await deps.store.users.list(accountId, { offset, limit: 500 });
-    const hit = page.items.find((u) => u.externalUserId === id);
-    if (hit) return hit;
-    if (page.items.length < 500) return undefined;
-  }
 }
 
 /**
@@ -137,15 +121,13 @@ async function userByExternalId(deps: LiveDeps, accountId: string, id: string): 
  * Unmatched entries stay anonymous and are reached through `phone`.
  */
 async function resolveUser(deps: LiveDeps, accountId: string, a: AttendeeInput): Promise<User | undefined> {
-  if (a.userUUID !== undefined) {
-    const u = await deps.store.users.getByHuaweiUuid(accountId, a.userUUID.toLowerCase());
-    return u;
-  }
+  if (a.userUUID !== undefined) return deps.store.users.getByHuaweiUuid(accountId, a.userUUID.toLowerCase());
   if (a.accountId === undefined || a.accountId.trim() === '') return undefined;
   const login = a.accountId.trim();
   const byLogin = (await deps.store.users.getByLoginName(login.toLowerCase())) ?? (await deps.store.users.getByLoginName(login));
   if (byLogin?.accountId === accountId) return byLogin;
-  return userByExternalId(deps, accountId, login);
+  // The same lookup as H2's third-party users, so both dialect paths name the same person (XD).
+  return findByExternalId(deps.store, accountId, login);
 }
 
 /** H9 attendee → the domain's invitee (no vendor field reaches the domain). */

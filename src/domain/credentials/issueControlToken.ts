@@ -74,7 +74,8 @@ export interface IssuedControlToken {
 /** The outcome of issueControlToken. */
 export type IssueControlTokenResult = ({ ok: true } & IssuedControlToken) | ({ ok: false } & ControlTokenRefusal);
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares a presented meeting password with a stored one in constant time. */
+export function sameSecret(a: string, b: string): boolean {
   // Hashing first gives equal lengths, so the comparison is constant-time whatever the inputs.
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
