@@ -15,6 +15,7 @@ import { setPasswordPages } from './web/setPassword.js';
 import type { Deps } from './domain/deps.js';
 import type { LiveRuntime } from './wiring.js';
 import { huaweiMmc } from './api/huawei-mmc/index.js';
+import { dingtalkV1 } from './api/dingtalk-v1/index.js';
 import { sessionTokenRoutes } from './api/auth/sessionToken.js';
 import { realtimePlugin } from './realtime/plugin.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -27,7 +28,7 @@ export interface AppOptions {
   errorsAsHttp200?: boolean;
   metrics?: Metrics;
   version?: string;
-  /** The live runtime: when given, the Huawei dialect, the session-token route and the realtime channel are served. */
+  /** The live runtime: when given, the Huawei and DingTalk dialects, the session-token route and the realtime channel are served. */
   live?: LiveRuntime;
 }
 
@@ -85,6 +86,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   await app.register(webmeetingV6, { prefix: '/api/v6', deps: o.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576, errorsAsHttp200: o.errorsAsHttp200 ?? false });
   if (o.live) {
     await app.register(huaweiMmc, { deps: o.live.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576 });
+    await app.register(dingtalkV1, { deps: o.live.deps, maxBodyBytes: o.maxBodyBytes ?? 1_048_576 });
     await app.register(sessionTokenRoutes, { deps: o.live.deps });
     await app.register(realtimePlugin, { deps: o.live.deps, realtime: o.live.realtime, ...(o.logger ? { logger: o.logger.child({ component: 'realtime' }) } : {}) });
   }

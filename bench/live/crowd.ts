@@ -79,10 +79,13 @@ export class Member {
     );
   }
 
-  /** Opens a socket (no compression: neither Convene nor the baseline negotiates it). */
+  /**
+   * Opens a socket: no compression (neither Convene nor the baseline negotiates it) and no UTF-8 check of
+   * incoming text (both servers send JSON.stringify output; the check would only load the load generator).
+   */
   static open(url: string, label: string): Promise<Member> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false });
+      const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
       const fail = (e: Error) => reject(new Error(`${label}: ${e.message}`));
       ws.once('error', fail);
       ws.once('open', () => {

@@ -13,6 +13,7 @@ import type { MigrationReport } from '../storage/index.js';
 import { hashPassword } from '../infra/secrets.js';
 import { ACCOUNT_TYPES, CliError, isEmail, isHex24, isTimezone, isUnionId, LANGUAGES, parsePermissions, passwordProblem } from './checks.js';
 import { addUser, operatorActor, presentAccount, presentKey, presentUser } from './provision.js';
+import { createDingtalkApp, revokeDingtalkApp } from '../domain/credentials/createDingtalkApp.js';
 import { createAppCredential } from '../domain/credentials/createAppCredential.js';
 import type { AppCredential } from '../domain/credentials/ports.js';
 import { revokeAppCredential } from '../domain/credentials/revokeAppCredential.js';
@@ -334,6 +335,40 @@ export const commands: Record<string, Command> = {
       const r = await revokeAppCredential(deps, appId);
       if (!r) throw new CliError(`huawei app ${appId} not found`);
       return { appId: r.app.appId, ...presentApp(r.app), tokensRevoked: r.tokensRevoked };
+    },
+  },
+
+  'dingtalk app create': {
+    usage: 'dingtalk app create --account <id> [--name <n>]   (prints the appKey and appSecret once)',
+    options: { account: str, name: str },
+    async run({ deps, store }, flags) {
+      const accountId = idFlag(flags, 'account');
+      const name = flag(flags, 'name') ?? 'cli';
+      if (name.length > 255) throw new CliError('--name must be at most 255 characters', 2);
+      await requireAccount(store, accountId);
+      const { app, appKey, appSecret } = await createDingtalkApp(deps, { accountId, name });
+      return { appKey, appSecret, ...presentApp(app) };
+    },
+  },
+
+  'dingtalk app list': {
+    usage: 'dingtalk app list --account <id>',
+    options: { account: str },
+    async run({ store }, flags) {
+      const accountId = idFlag(flags, 'account');
+      await requireAccount(store, accountId);
+      return { apps: (await store.appCredentials.listByAccount('dingtalk', accountId)).map((a) => ({ appKey: a.appId, ...presentApp(a) })) };
+    },
+  },
+
+  'dingtalk app revoke': {
+    usage: 'dingtalk app revoke --app <appKey>   (revokes its access tokens at once)',
+    options: { app: str },
+    async run({ deps }, flags) {
+      const appKey = flag(flags, 'app', { required: true });
+      const r = await revokeDingtalkApp(deps, appKey);
+      if (!r) throw new CliError(`dingtalk app ${appKey} not found`);
+      return { appKey: r.app.appId, ...presentApp(r.app), tokensRevoked: r.tokensRevoked };
     },
   },
 

@@ -54,6 +54,8 @@ interface Outgoing {
   room: Room;
   json: string;
   own?: { session: Session; json: string };
+  /** conference.ended: the one roster message a socket closed by the end of its conference still gets. */
+  final?: boolean;
 }
 
 /** Fans live events out to realtime sessions. */
@@ -83,7 +85,15 @@ export class RealtimePublisher implements LivePublisher {
       }
     }
     if (ends.size > 0) {
+      // When the whole conference ends, every socket closes: sending each of them every other leg's
+      // participant.left first would be n² messages (a 2,000-person stop took over a minute in bench/live.ts).
+      // They get conference.ended and their own messages only, then session.ended.
+      const endingRooms = new Set(out.filter((o) => o.final).map((o) => o.room));
       for (const o of out) {
+        if (endingRooms.has(o.room) && !o.final) {
+          if (o.own && ends.has(o.own.session)) o.own.session.sendRaw(o.own.json);
+          continue;
+        }
         for (const s of ends.keys()) if (o.room.sessions.has(s)) s.sendRaw(o.json);
         if (o.own && ends.has(o.own.session)) o.own.session.sendRaw(o.own.json);
       }
@@ -108,7 +118,7 @@ export class RealtimePublisher implements LivePublisher {
         return;
       case 'conference.ended': {
         const reason = (d.endReason ?? 'MEETING_ENDED') as DisconnectReason;
-        out.push({ room, json: json({ type: 'conference.ended', meetingId: e.meetingId, seq: e.seq, reason }) });
+        out.push({ room, final: true, json: json({ type: 'conference.ended', meetingId: e.meetingId, seq: e.seq, reason }) });
         for (const s of room.sessions) if (!ends.has(s)) ends.set(s, 'MEETING_ENDED');
         return;
       }

@@ -49,6 +49,8 @@ export interface Conference {
   maxParticipants: number;
   /** Who started it (user id), if a user did. */
   startedByUserId: string | null;
+  /** The leg everyone's layout is pinned on (DingTalk focus, §6.12); absent/null = none. */
+  focusParticipantId?: string | null;
 }
 
 /** Terminal types (huawei-meeting.md §3.4), stored lower-case. */

@@ -20,6 +20,7 @@ export function conferenceToRow(c: Conference): ConferencesTable {
     allow_unmute_by_oneself: toIntBool(c.allowUnmuteByOneself),
     max_participants: c.maxParticipants,
     started_by_user_id: c.startedByUserId,
+    focus_participant_id: c.focusParticipantId ?? null,
   };
 }
 
@@ -37,6 +38,8 @@ export function conferenceFromRow(r: ConferencesTable): Conference {
     allowUnmuteByOneself: fromIntBool(r.allow_unmute_by_oneself),
     maxParticipants: r.max_participants,
     startedByUserId: r.started_by_user_id,
+    // Omitted when unset, so conferences written before 0004 (and fixtures) read back unchanged.
+    ...(r.focus_participant_id !== null && r.focus_participant_id !== undefined ? { focusParticipantId: r.focus_participant_id } : {}),
   };
 }
 

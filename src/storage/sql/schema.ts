@@ -285,6 +285,8 @@ export interface ConferencesTable {
   allow_unmute_by_oneself: IntBool;
   max_participants: number;
   started_by_user_id: string | null;
+  /** Migration 0004; null = no focus. */
+  focus_participant_id: string | null;
 }
 
 /** `participants`: call legs of conferences (migration 0003). */

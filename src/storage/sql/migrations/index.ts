@@ -7,12 +7,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Init } from './0001_init.js';
 import { migration0002Recordings } from './0002_recordings.js';
 import { migration0003Live } from './0003_live.js';
+import { migration0004Focus } from './0004_focus.js';
 
 /** Every migration by name. Kysely applies them in name order, so names start with a zero-padded number. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_init': migration0001Init,
   '0002_recordings': migration0002Recordings,
   '0003_live': migration0003Live,
+  '0004_focus': migration0004Focus,
 });
 
 /** A `MigrationProvider` over the static list above. */
