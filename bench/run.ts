@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { runLiveBench } from './live.js';
+import { runDingtalkBench } from './dingtalk.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 5);
 const KEY = 'bench-instance-key-0123456789abcdef';
@@ -175,9 +176,12 @@ Targets (issue #4): create ≥ 30 % and get ≥ 50 % of the baseline on SQLite; 
 `;
   // Issue #5: the live-conference section (bench/live.ts) follows the v6 one; BENCH_LIVE=0 skips it.
   const live = process.env.BENCH_LIVE === '0' ? '' : await runLiveBench({ build: false });
-  writeFileSync('docs/benchmarks.md', live ? `${md}\n${live}` : md);
+  // Issue #6: the DingTalk inviteUsers section (bench/dingtalk.ts) follows; BENCH_DINGTALK=0 skips it.
+  const dingtalk = process.env.BENCH_DINGTALK === '0' ? '' : await runDingtalkBench({ build: false });
+  writeFileSync('docs/benchmarks.md', [md, live, dingtalk].filter(Boolean).join('\n'));
   console.log(md);
   if (live) console.log(live);
+  if (dingtalk) console.log(dingtalk);
   process.exit(0);
 }
 
