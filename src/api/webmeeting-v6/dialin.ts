@@ -1,28 +1,13 @@
 /** Dial-in numbers: E53 (webmeeting-v6 §8.10). */
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Account, DialInNumber } from '../../domain/accounts/Account.js';
+import { accountDialInNumbers } from '../../domain/meetings/joinLinks.js';
 import { requireAccountAccess } from '../../domain/accounts/policies.js';
 import type { Deps } from '../../domain/deps.js';
 import { DomainError, throwIfInvalid, type FieldIssue } from '../../domain/errors.js';
 import { actorOf } from './context.js';
 import { DialInNumberSchema, responses } from './schema.js';
 import { isHex24, Reader } from './validate.js';
-
-/**
- * The numbers a dial-in meeting of `account` lists (§8.10): the instance's standard numbers when the account
- * shows them, then its own, de-duplicated by `number` (first wins).
- */
-export function accountDialInNumbers(account: Account, standard: DialInNumber[]): DialInNumber[] {
-  const seen = new Set<string>();
-  const out: DialInNumber[] = [];
-  for (const n of [...(account.displayStandardDialInNumbersInInvite ? standard : []), ...account.customDialInNumbers]) {
-    if (seen.has(n.number)) continue;
-    seen.add(n.number);
-    out.push(n);
-  }
-  return out;
-}
 
 /** Registers E53. */
 export function registerDialinRoutes(f: FastifyInstance, deps: Deps): void {
@@ -51,7 +36,7 @@ export function registerDialinRoutes(f: FastifyInstance, deps: Deps): void {
     requireAccountAccess(actor, accountId);
     const account = await deps.store.accounts.get(accountId, accountId);
     if (!account) throw new DomainError('account.not_found', 'account not found', [{ field: 'query.accountId', code: 'notFound', message: 'no such account' }]);
-    const numbers = accountDialInNumbers(account, deps.settings.standardDialInNumbers);
+    const numbers = accountDialInNumbers(deps.settings, account);
     reply.header('X-Total-Count', String(numbers.length));
     return { responseCode: 0, data: numbers };
   });
