@@ -30,7 +30,15 @@ export interface CreateStoreOptions {
   logger?: StorageLogger | undefined;
   /** Seals read-back secrets (webhook secrets, hook API keys); production passes `createSecretBox(CONVENE_SECRET_KEY)`. Default: stored as they are. */
   secrets?: SecretCodec | undefined;
+  /** PostgreSQL: lifetime of read-cache entries (default `DEFAULT_READ_CACHE_TTL_MS`); 0 turns the cache off on both engines. */
+  readCacheTtlMs?: number | undefined;
 }
+
+/**
+ * How long PostgreSQL may serve a cached key, user, account or webhook configuration (storage/sql/readCache.ts):
+ * the longest another server node or the CLI's change can go unseen. SQLite sees other processes' commits at once.
+ */
+export const DEFAULT_READ_CACHE_TTL_MS = 1000;
 
 /** Options of `migrateToLatest`. */
 export interface MigrateOptions {
@@ -48,7 +56,14 @@ export function isPostgresUrl(url: string): boolean {
  * On a migration failure the connection is closed and the error rethrown. Throws a TypeError for an empty
  * `url` or an invalid PostgreSQL schema name.
  */
-export async function createStore({ url, schema, migrate = true, logger, secrets = plainSecrets }: CreateStoreOptions): Promise<SqlStore> {
+export async function createStore({
+  url,
+  schema,
+  migrate = true,
+  logger,
+  secrets = plainSecrets,
+  readCacheTtlMs = DEFAULT_READ_CACHE_TTL_MS,
+}: CreateStoreOptions): Promise<SqlStore> {
   // An empty CONVENE_DATABASE_URL must not quietly become a throw-away database.
   if (url.trim() === '') throw new TypeError('storage url is empty: give a SQLite file path, :memory: or postgres://…');
   let store: SqlStore;
@@ -58,10 +73,22 @@ export async function createStore({ url, schema, migrate = true, logger, secrets
       ...(schema === undefined ? {} : { schema }),
       onIdleError: (err) => logger?.error({ err }, 'storage: idle PostgreSQL connection failed'),
     });
-    store = new SqlStore({ db: new Kysely<Database>({ dialect }), engine: 'postgres', caps: { ...postgresCapabilities, secrets }, schema });
+    store = new SqlStore({
+      db: new Kysely<Database>({ dialect }),
+      engine: 'postgres',
+      caps: { ...postgresCapabilities, secrets },
+      schema,
+      readCache: { ttlMs: readCacheTtlMs },
+    });
   } else {
-    const dialect = createSqliteDialect({ file: url });
-    store = new SqlStore({ db: new Kysely<Database>({ dialect }), engine: 'sqlite', caps: { ...sqliteCapabilities, secrets } });
+    const { dialect, dataVersion } = createSqliteDialect({ file: url });
+    // data_version tells the cache about other processes' commits at once, so entries need no short expiry.
+    store = new SqlStore({
+      db: new Kysely<Database>({ dialect }),
+      engine: 'sqlite',
+      caps: { ...sqliteCapabilities, secrets },
+      readCache: { ttlMs: readCacheTtlMs === 0 ? 0 : 60_000, externalVersion: dataVersion },
+    });
   }
   if (migrate) {
     try {

@@ -32,6 +32,8 @@ import type {
   RosterRepository,
 } from '../../domain/live/ports.js';
 import type { SqlCapabilities } from './capabilities.js';
+import { accountsPolicy, apiKeysPolicy, usersPolicy, webhookConfigPolicy } from './cachePolicies.js';
+import { cachedRepository, cacheKey, invalidatingRepository, ReadCache, type ReadCacheOptions } from './readCache.js';
 import { createRepositories } from './repositories.js';
 import type { Database } from './schema.js';
 
@@ -42,6 +44,8 @@ export interface SqlStoreOptions {
   caps: SqlCapabilities;
   /** PostgreSQL: the schema set as search_path, when one was configured. */
   schema?: string | undefined;
+  /** The read cache of keys, users, accounts and webhook configuration; default none (`ttlMs: 0`). */
+  readCache?: ReadCacheOptions | undefined;
 }
 
 /**
@@ -80,23 +84,26 @@ export class SqlStore implements Store {
   readonly appCredentials: AppCredentialRepository;
   readonly nonces: NonceRepository;
   readonly authThrottle: AuthThrottleRepository;
+  readonly #cache: ReadCache;
   #closed: Promise<void> | undefined;
 
   /** Wraps an already configured Kysely instance; `close()` destroys it. */
-  constructor({ db, engine, caps, schema }: SqlStoreOptions) {
+  constructor({ db, engine, caps, schema, readCache = { ttlMs: 0 } }: SqlStoreOptions) {
     this.db = db;
     this.schema = schema;
     this.engine = engine;
     this.caps = caps;
+    const cache = new ReadCache(readCache);
+    this.#cache = cache;
     const repos = createRepositories(db, caps);
-    this.accounts = repos.accounts;
-    this.users = repos.users;
-    this.apiKeys = repos.apiKeys;
+    this.accounts = cachedRepository(repos.accounts, cache, accountsPolicy);
+    this.users = cachedRepository(repos.users, cache, usersPolicy);
+    this.apiKeys = cachedRepository(repos.apiKeys, cache, apiKeysPolicy);
     this.rooms = repos.rooms;
     this.permissionSets = repos.permissionSets;
     this.meetings = repos.meetings;
     this.outbox = repos.outbox;
-    this.webhookConfig = repos.webhookConfig;
+    this.webhookConfig = cachedRepository(repos.webhookConfig, cache, webhookConfigPolicy);
     this.idempotency = repos.idempotency;
     this.mail = repos.mail;
     this.passwordTokens = repos.passwordTokens;
@@ -120,7 +127,39 @@ export class SqlStore implements Store {
    * that the transaction holds, and deadlock.
    */
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(createRepositories(trx, this.caps)));
+    const cache = this.#cache;
+    let wrote = false;
+    const onWrite = () => {
+      wrote = true;
+    };
+    try {
+      return await this.db.transaction().execute((trx) => {
+        const repos = createRepositories(trx, this.caps);
+        return fn({
+          ...repos,
+          accounts: invalidatingRepository(repos.accounts, cache, accountsPolicy, onWrite),
+          users: invalidatingRepository(repos.users, cache, usersPolicy, onWrite),
+          apiKeys: invalidatingRepository(repos.apiKeys, cache, apiKeysPolicy, onWrite),
+          // Hook configuration is read, not written, by the meeting commands' transactions; the cached copy is
+          // what the transaction would read, short of another node's change in the last ttl (PostgreSQL).
+          webhookConfig: this.#txWebhookConfig(repos.webhookConfig, onWrite, () => wrote),
+        });
+      });
+    } finally {
+      // Again after commit or rollback: a read on another connection may have raced the commit.
+      if (wrote) cache.invalidate();
+    }
+  }
+
+  /** Misses load through the transaction (the store's own connection may be the one it holds); after a write, no cache. */
+  #txWebhookConfig(repo: Repositories['webhookConfig'], onWrite: () => void, wrote: () => boolean): Repositories['webhookConfig'] {
+    const writes = invalidatingRepository(repo, this.#cache, webhookConfigPolicy, onWrite);
+    const cache = this.#cache;
+    return {
+      get: (event) => (wrote() ? repo.get(event) : cache.read(cacheKey(webhookConfigPolicy, 'get', [event]), () => repo.get(event))),
+      list: () => (wrote() ? repo.list() : cache.read(cacheKey(webhookConfigPolicy, 'list', []), () => repo.list())),
+      save: (hook) => writes.save(hook),
+    };
   }
 
   /** True when `select 1` succeeds. */

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import type { SqlCapabilities } from '../sql/capabilities.js';
 import { isSqliteUniqueViolation } from './sqlite-codecs.js';
+import { cachingDatabase } from './statementCache.js';
 
 /** Options of `createSqliteDialect`. */
 export interface SqliteDialectOptions {
@@ -53,7 +54,9 @@ class ImmediateTransactionSqliteDialect extends SqliteDialect {
 }
 
 /**
- * Opens the database file and returns a Kysely dialect over it. Pragmas:
+ * Opens the database file and returns a Kysely dialect over it, and `dataVersion`: SQLite's counter that
+ * changes whenever another connection (the CLI, another process) commits, which the store's read cache
+ * checks. Pragmas:
  * - `journal_mode=WAL`: readers do not block the writer, and a commit is one append to the WAL;
  * - `synchronous=NORMAL`: in WAL mode a commit is written to the WAL (the OS page cache) before it returns, and
  *   only the checkpoint is fsynced. A killed process (kill -9) therefore loses nothing it committed; only a
@@ -62,8 +65,9 @@ class ImmediateTransactionSqliteDialect extends SqliteDialect {
  * - `foreign_keys=ON`: SQLite ignores foreign keys unless told, per connection;
  * - `busy_timeout=5000`: another process (the CLI next to a running server) waits for the lock instead of
  *   failing at once with SQLITE_BUSY.
+ * Kysely reaches the file through `cachingDatabase` (statement cache, fast rows: see statementCache.ts).
  */
-export function createSqliteDialect({ file }: SqliteDialectOptions): SqliteDialect {
+export function createSqliteDialect({ file }: SqliteDialectOptions): { dialect: SqliteDialect; dataVersion: () => number } {
   const inMemory = file === ':memory:';
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const database = new Database(inMemory ? ':memory:' : file);
@@ -71,28 +75,9 @@ export function createSqliteDialect({ file }: SqliteDialectOptions): SqliteDiale
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  cachePreparedStatements(database);
-  return new ImmediateTransactionSqliteDialect({ database });
-}
-
-/** How many distinct SQL texts keep a prepared statement; the repositories issue far fewer shapes. */
-const STATEMENT_CACHE_SIZE = 1000;
-
-/**
- * Kysely's SQLite driver calls `db.prepare(sql)` for every query, and preparing was the largest single cost
- * of a request (profiled under load: more than the HTTP write). Statements are reusable and SQLite
- * re-prepares them itself after a schema change, so the same SQL text gets the same statement.
- */
-function cachePreparedStatements(database: Database.Database): void {
-  const prepare = database.prepare.bind(database);
-  const cache = new Map<string, Database.Statement>();
-  database.prepare = ((sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = prepare(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(sql, stmt);
-    }
-    return stmt;
-  }) as typeof database.prepare;
+  const dataVersion = database.prepare('pragma data_version').pluck();
+  return {
+    dialect: new ImmediateTransactionSqliteDialect({ database: cachingDatabase(database) }),
+    dataVersion: () => dataVersion.get() as number,
+  };
 }
