@@ -57,11 +57,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     },
   }) as unknown as FastifyInstance;
   enforceAuthPolicy(app);
-  app.addHook('onSend', async (req, reply) => {
+  // Callback hooks, not async ones: every request runs them, and a promise per hook showed in the profile.
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('X-Request-Id', req.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     metrics.httpRequests.observe({ method: req.method, route: req.routeOptions.url ?? 'unknown', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   await app.register(swagger, {

@@ -1,7 +1,7 @@
 /**
  * Starts a whole Convene instance from a checked configuration: store (migrated at open), domain
  * dependencies, bootstrap file, instance keys, the HTTP app on HOST:PORT, the outbox workers and the meeting
- * jobs. Used by main.ts; tests may call it in-process.
+ * and housekeeping jobs. Used by main.ts; tests may call it in-process.
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { ensureInstanceKey, hashKeySecret, issueApiKey } from './domain/accounts/issueApiKey.js';
 import type { Deps } from './domain/deps.js';
 import type { Store } from './domain/ports.js';
+import { HousekeepingJob } from './jobs/HousekeepingJob.js';
 import { MeetingJobs } from './jobs/MeetingJobs.js';
 import { createSecretBox } from './infra/secretBox.js';
 import { resolveSecretKey } from './infra/secretKey.js';
@@ -135,9 +136,12 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
     // Auto-close and auto-delete (webmeeting-v6 §8.7, §8.11); their first run happens after listening, so it
     // never delays start-up.
     const jobs = new MeetingJobs({ deps, logger: logger.child({ component: 'jobs' }) });
+    // Deletes expired nonces, tokens, throttle rows and the logs past retention (docs/operations.md).
+    const housekeeping = new HousekeepingJob({ store, clock: deps.clock, settings: deps.settings, logger: logger.child({ component: 'housekeeping' }) });
     webhooks.start();
     mail.start();
     jobs.start();
+    housekeeping.start();
 
     const running = app;
     const runtime = live;
@@ -158,7 +162,7 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
         closing ??= (async () => {
           await running.close();
           await runtime.close();
-          await jobs.stop();
+          await Promise.all([jobs.stop(), housekeeping.stop()]);
           await Promise.all([webhooks.stop(), mail.stop()]);
           await store.close();
         })();

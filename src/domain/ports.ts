@@ -57,6 +57,19 @@ export interface Paged<T> {
 /** Accounts. */
 export interface AccountRepository {
   get(scope: Scope, id: string): Promise<Account | undefined>;
+  /**
+   * `get` that also locks the account's row until the transaction ends, so that transactions checking the
+   * account's limits (count, then insert) run one after another. Call it first in the transaction: later
+   * reads then see what the previous holder committed. Outside a transaction it is a plain uncached read.
+   */
+  getForUpdate(scope: Scope, id: string): Promise<Account | undefined>;
+  /**
+   * `get` that takes a shared lock on the account's row until the transaction ends: it waits for a holder of
+   * `getForUpdate` (an account update in progress) and holds the next one off, while other shared holders
+   * run side by side. Meeting transactions take it before reading the rooms, so a quota change and room
+   * choices never interleave. Outside a transaction it is a plain uncached read.
+   */
+  getForShare(scope: Scope, id: string): Promise<Account | undefined>;
   /** Instance-wide list; `search` is a case-insensitive substring of the name or an admin's email. */
   list(filter: { search?: string; accountType?: AccountType } & Page): Promise<Paged<Account>>;
   insert(account: Account): Promise<void>;
@@ -137,6 +150,11 @@ export interface MeetingFilter {
 export interface MeetingRepository {
   /** Not-deleted meeting by 24-hex id. */
   get(scope: Scope, id: string): Promise<Meeting | undefined>;
+  /**
+   * `get` that also locks the meeting's row until the transaction ends (as `nextSequence` does), so that
+   * check-then-insert steps on the meeting (starting its conference) run one after another.
+   */
+  getForUpdate(scope: Scope, id: string): Promise<Meeting | undefined>;
   /** Including deleted ones. */
   getAny(scope: Scope, id: string): Promise<Meeting | undefined>;
   /** Not-deleted meeting by any of its public numbers (16-digit number, 9-digit conferenceId, 11-digit roomCode). */
@@ -158,6 +176,33 @@ export interface MeetingRepository {
   nextSequence(meetingId: string): Promise<number>;
   /** Meetings whose windows may have ended since `since` (for auto-close): seriesEnd null or ≥ since, startTime ≤ until. */
   findForAutoClose(since: number, until: number): Promise<Meeting[]>;
+  /**
+   * Records that a meeting gave up a dial-in conference room (webmeeting-v6 §8.4 step 7: isDialin true→false), so
+   * {@link MeetingRepository.dialInRoomTaken} keeps it quarantined. Recording the same release twice is a no-op.
+   */
+  recordDialInRelease(release: DialInRelease): Promise<void>;
+  /**
+   * True when the dial-in conference room may not be handed out (webmeeting-v6 §8.10): a stored meeting, tombstones
+   * included, carries it and both its series end (null = never) and its deletion (null = not deleted) lie after
+   * `after`; or a release of it was recorded after `after`. Rows and releases of `exceptMeetingId` do not count (a
+   * meeting may get its own room back). Callers pass `after = now − quarantine`.
+   */
+  dialInRoomTaken(conferenceRoom: string, after: number, exceptMeetingId?: string): Promise<boolean>;
+  /**
+   * Deletes dial-in releases recorded before `before` (they no longer quarantine anything once `before` is at
+   * most `now − quarantine`); with `limit`, at most `limit` of them, oldest first. Returns how many rows went.
+   */
+  pruneDialInReleases(before: number, limit?: number): Promise<number>;
+}
+
+/** A dial-in conference room given up by a meeting (webmeeting-v6 §8.4 step 7). */
+export interface DialInRelease {
+  /** The 8-digit `dialInConferenceRoom` that was given up. */
+  conferenceRoom: string;
+  /** The 24-hex id of the meeting that held it (kept for support: who had this number). */
+  meetingId: string;
+  /** Epoch ms from which the 30-day quarantine runs. */
+  releasedAt: number;
 }
 
 /** The durable outbox of domain events and their webhook deliveries. */
@@ -182,8 +227,11 @@ export interface OutboxRepository {
   cancelPending(event: WebhookEventName, at: number): Promise<number>;
   insertAttempt(a: DeliveryAttempt): Promise<void>;
   listAttempts(deliveryId: string): Promise<DeliveryAttempt[]>;
-  /** Deletes completed deliveries/attempts (and their events once no delivery refers to them) older than `before`. */
-  prune(before: number): Promise<number>;
+  /**
+   * Deletes completed deliveries/attempts (and their events once no delivery refers to them) older than `before`.
+   * With `limit`, at most `limit` deliveries and `limit` events per call, oldest first (housekeeping batches).
+   */
+  prune(before: number, limit?: number): Promise<number>;
 }
 
 /** Instance-wide webhook configuration, one row per event name. */
@@ -211,7 +259,8 @@ export interface IdempotencyRepository {
   tryInsert(r: IdempotencyRecord): Promise<boolean>;
   complete(apiKeyId: string, key: string, httpStatus: number, responseBody: string): Promise<void>;
   delete(apiKeyId: string, key: string): Promise<void>;
-  deleteExpired(now: number): Promise<number>;
+  /** Deletes records with `expiresAt ≤ now` (at most `limit`, oldest expiry first, when given); returns how many. */
+  deleteExpired(now: number, limit?: number): Promise<number>;
 }
 
 /** An outgoing mail, recorded in the same transaction as the change (webmeeting-v6 §8.13). */
@@ -245,6 +294,8 @@ export interface MailRepository {
 export interface PasswordTokenRepository {
   insert(t: { tokenHash: string; userId: string; expiresAt: number; createdAt: number }): Promise<void>;
   take(tokenHash: string, now: number): Promise<{ userId: string } | undefined>;
+  /** Housekeeping: deletes at most `limit` tokens with `expiresAt ≤ now`, oldest expiry first; returns how many. */
+  pruneExpired(now: number, limit: number): Promise<number>;
 }
 
 /** Per-meeting passwords (Huawei chair/guest, DingTalk host/conference), created lazily for old meetings. */

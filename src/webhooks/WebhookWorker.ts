@@ -11,7 +11,7 @@ import { type HostResolver, isBlockedTarget, systemResolver } from './targets.js
 
 /** The subset of a pino logger the workers use. */
 export interface WorkerLogger {
-  /** Deliveries cancelled, attempts failed (to be retried), log pruning. */
+  /** Deliveries cancelled, attempts failed (to be retried). */
   info(obj: object, msg?: string): void;
   /** A delivery failed for good, a hook was disabled by 410, the retry schedule is short. */
   warn(obj: object, msg?: string): void;
@@ -29,7 +29,10 @@ export interface WebhookWorkerOptions {
   clock: Clock;
   /** Accepted for symmetry with `Deps`; the worker creates no ids (event and delivery ids exist already). */
   ids?: Ids;
-  /** Uses `webhookRetrySchedule`, `webhookTimeoutMs`, `webhookLogRetentionDays`, `webhookBlockPrivateTargets`. */
+  /**
+   * Uses `webhookRetrySchedule`, `webhookTimeoutMs`, `webhookBlockPrivateTargets`. The delivery log is pruned
+   * after `webhookLogRetentionDays` by the housekeeping job (src/jobs/HousekeepingJob.ts), in bounded batches.
+   */
   settings: DomainSettings;
   /** A pino logger or anything with the same four methods. */
   logger: WorkerLogger;
@@ -55,10 +58,6 @@ export interface WebhookWorkerOptions {
 
 /** At most this many bytes of a response are kept as `responseExcerpt` (E58). */
 export const RESPONSE_EXCERPT_BYTES = 2048;
-/** Completed deliveries are pruned at most this often. */
-export const PRUNE_INTERVAL_MS = 3600_000;
-
-const DAY_MS = 86_400_000;
 
 /** What one HTTP attempt produced. */
 interface SendOutcome {
@@ -124,7 +123,6 @@ export class WebhookWorker {
   #pumpPromise: Promise<void> | null = null;
   #pumpAgain = false;
   readonly #inFlight = new Set<Promise<void>>();
-  #lastPruneAt = Number.NEGATIVE_INFINITY;
 
   constructor({
     store,
@@ -193,11 +191,10 @@ export class WebhookWorker {
   }
 
   /**
-   * One pass for tests and tools: prunes when due, claims up to `concurrency` deliveries and attempts them.
+   * One pass for tests and tools: claims up to `concurrency` deliveries and attempts them.
    * @returns how many deliveries were claimed (0 when nothing was due).
    */
   async runOnce(): Promise<number> {
-    await this.#pruneIfDue();
     const claimed = await this.#claim(this.#concurrency);
     await Promise.all(claimed.map((d) => this.#attemptSafely(d)));
     return claimed.length;
@@ -225,7 +222,6 @@ export class WebhookWorker {
   }
 
   async #pumpLoop(): Promise<void> {
-    await this.#pruneIfDue();
     for (;;) {
       this.#pumpAgain = false;
       const free = this.#concurrency - this.#inFlight.size;
@@ -259,18 +255,6 @@ export class WebhookWorker {
   async #claim(limit: number): Promise<WebhookDelivery[]> {
     const now = this.#clock.now();
     return this.#store.transaction((tx) => tx.outbox.claimDue(now, now + this.#leaseMs, limit));
-  }
-
-  async #pruneIfDue(): Promise<void> {
-    const now = this.#clock.now();
-    if (now - this.#lastPruneAt < PRUNE_INTERVAL_MS) return;
-    this.#lastPruneAt = now;
-    try {
-      const removed = await this.#store.outbox.prune(now - this.#settings.webhookLogRetentionDays * DAY_MS);
-      if (removed > 0) this.#logger.info({ removed }, 'pruned webhook log');
-    } catch (err) {
-      this.#logger.error({ err }, 'pruning the webhook log failed');
-    }
   }
 
   /** Never rejects: a failure here leaves the lease to expire, after which the delivery is retried. */

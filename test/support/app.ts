@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { ensureInstanceKey } from '../../src/domain/accounts/issueApiKey.js';
 import type { Deps } from '../../src/domain/deps.js';
-import type { Clock, Store } from '../../src/domain/ports.js';
+import type { Clock, Ids, Store } from '../../src/domain/ports.js';
 import { createStore } from '../../src/storage/index.js';
 import { createDeps } from '../../src/wiring.js';
 
@@ -29,11 +29,11 @@ export interface Harness {
 
 let seq = 0;
 
-/** Builds a harness; `env` overrides configuration variables, `clock` injects time. */
-export async function harness(o: { env?: Record<string, string>; clock?: Clock; storeUrl?: string; store?: Store } = {}): Promise<Harness> {
+/** Builds a harness; `env` overrides configuration variables, `clock` injects time, `ids` the id source. */
+export async function harness(o: { env?: Record<string, string>; clock?: Clock; ids?: Ids; storeUrl?: string; store?: Store } = {}): Promise<Harness> {
   const config = loadConfig({ CONVENE_PUBLIC_URL: 'https://meet.example.com', LOG_LEVEL: 'silent', ...o.env });
   const store = o.store ?? (await createStore({ url: o.storeUrl ?? ':memory:' }));
-  const deps = await createDeps(store, config, o.clock ? { clock: o.clock } : {});
+  const deps = await createDeps(store, config, { ...(o.clock ? { clock: o.clock } : {}), ...(o.ids ? { ids: o.ids } : {}) });
   await store.transaction((tx) => ensureInstanceKey(tx, deps, INSTANCE_KEY, 'test'));
   const app = await buildApp({ deps, logger: false, maxBodyBytes: config.maxBodyBytes, errorsAsHttp200: config.errorsAsHttp200 });
   await app.ready();

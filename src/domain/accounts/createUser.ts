@@ -39,7 +39,8 @@ export async function createUser(deps: Deps, actor: Actor, accountId: string, in
   let user: User;
   try {
     user = await deps.store.transaction(async (tx) => {
-      const account = await tx.accounts.get(accountId, accountId);
+      // Locked first: concurrent creations then count one after another, so the limit holds on PostgreSQL too.
+      const account = await tx.accounts.getForUpdate(accountId, accountId);
       if (!account) throw new DomainError('account.not_found', 'account not found', [{ field: 'path.accountId', code: 'notFound', message: 'no such account' }]);
       const count = await tx.users.count(accountId);
       if (account.numberOfMeetingOrganizers !== 0 && count >= account.numberOfMeetingOrganizers) {

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { DomainError, type FieldIssue } from '../errors.js';
+import { reallocateMeetings } from '../meetings/reallocateMeetings.js';
 import type { Account, AccountType, DialInNumber, MeetingType } from './Account.js';
 import { ensureRooms } from './ensureRooms.js';
 import { requireAccountAdmin, type Actor } from './policies.js';
@@ -40,15 +41,19 @@ export const INSTANCE_ONLY_ACCOUNT_FIELDS = ['accountType', 'paidUntil', 'number
 /**
  * Updates an account's settings in one transaction (webmeeting-v6 E4). An account-level key may send the
  * instance-only fields only with their current values, so a round-tripped GET body passes (§6.1).
- * A room-quota change provisions missing rooms and deactivates those above the quota (§12.2).
+ * A room-quota change provisions missing rooms and deactivates those above the quota (§12.2); in the same
+ * transaction the meetings of the rooms it deactivated that have not ended move to the active rooms, each with
+ * an onMeetingUpdated event (see reallocateMeetings). Raising the quota again moves nothing back.
  * @throws DomainError permission.denied (other account, non-admin acting user), account.not_found,
  *   permission.forbidden_field (an instance-only field changed by an account key; every such field is named),
  *   validation.failed with `unknownReference` (defaultMeetingPermissions is not a set of this account).
  */
 export async function updateAccount(deps: Deps, actor: Actor, accountId: string, input: UpdateAccountInput): Promise<Account> {
   requireAccountAdmin(actor, accountId);
+  let moved = 0;
   const account = await deps.store.transaction(async (tx) => {
-    const current = await tx.accounts.get(accountId, accountId);
+    // Locked: two concurrent updates would otherwise each write back the row they read, losing the other's fields.
+    const current = await tx.accounts.getForUpdate(accountId, accountId);
     if (!current) throw new DomainError('account.not_found', 'account not found', [{ field: 'path.accountId', code: 'notFound', message: 'no such account' }]);
     if (actor.level !== 'instance') {
       const forbidden: FieldIssue[] = INSTANCE_ONLY_ACCOUNT_FIELDS.filter((f) => input[f] !== undefined && input[f] !== current[f]).map((f) => ({
@@ -68,8 +73,14 @@ export async function updateAccount(deps: Deps, actor: Actor, accountId: string,
       if (v !== undefined) (next as unknown as Record<string, unknown>)[k] = v;
     }
     await tx.accounts.update(next);
-    if (next.numberOfMeetingRooms !== current.numberOfMeetingRooms) await ensureRooms(tx, deps, next);
+    if (next.numberOfMeetingRooms !== current.numberOfMeetingRooms) {
+      const wasActive = new Set((await tx.rooms.listByAccount(accountId)).filter((r) => r.isActive).map((r) => r.id));
+      const rooms = await ensureRooms(tx, deps, next);
+      const deactivated = rooms.filter((r) => !r.isActive && wasActive.has(r.id)).map((r) => r.id);
+      moved = (await reallocateMeetings(tx, deps, next, rooms, deactivated)).length;
+    }
     return next;
   });
+  if (moved > 0) deps.notifyOutbox();
   return account;
 }

@@ -19,7 +19,7 @@ export const CONTROL_LOGIN_MAX_FAILURES = 5;
 export const CONTROL_LOGIN_WINDOW_MS = 10 * 60_000;
 
 /** How long an expired token is kept so that it is answered as "expired" rather than "unknown". */
-const EXPIRED_TOKEN_RETENTION_MS = 24 * 3_600_000;
+export const EXPIRED_TOKEN_RETENTION_MS = 24 * 3_600_000;
 
 /** The shape of a control token on the wire. */
 export const CONTROL_TOKEN_PATTERN = /^[a-z]{3}[0-9a-f]{48}$/;

@@ -61,6 +61,12 @@ export interface AccessTokenRepository {
   revokeByUser(userId: string, at: number): Promise<number>;
   revokeByApp(appId: string, at: number): Promise<number>;
   touch(hash: string, ip: string | null): Promise<void>;
+  /**
+   * Housekeeping: deletes at most `limit` tokens with `expiresAt ≤ cutoff` (revoked or not), oldest expiry
+   * first; returns how many went. Callers pass `now − grace` so that a recently expired token is still answered
+   * as expired rather than unknown.
+   */
+  pruneExpired(cutoff: number, limit: number): Promise<number>;
 }
 
 export interface ControlTokenRepository {
@@ -70,6 +76,8 @@ export interface ControlTokenRepository {
   /** Tokens of a meeting, oldest first. */
   listByMeeting(meetingId: string): Promise<ControlToken[]>;
   delete(hash: string): Promise<void>;
+  /** Housekeeping: deletes at most `limit` tokens with `expiresAt ≤ cutoff`, oldest expiry first; returns how many. */
+  pruneExpired(cutoff: number, limit: number): Promise<number>;
 }
 
 export interface AppCredentialRepository {
@@ -82,6 +90,11 @@ export interface AppCredentialRepository {
 export interface NonceRepository {
   /** Records (appId, nonce) until `expiresAt`; false when it was already used (the unique key decides). */
   tryUse(appId: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+  /**
+   * Housekeeping: deletes at most `limit` records with `expiresAt ≤ now` (those `tryUse` would already treat
+   * as free), oldest expiry first; returns how many.
+   */
+  pruneExpired(now: number, limit: number): Promise<number>;
 }
 
 /** Sign-in failure counters (brute-force locks, huawei-meeting.md §2.2/§2.3). */
@@ -91,4 +104,10 @@ export interface AuthThrottleRepository {
   /** Failures within the window, without recording. */
   count(key: string, now: number, windowMs: number): Promise<number>;
   clear(key: string): Promise<void>;
+  /**
+   * Housekeeping: deletes failures recorded at or before `cutoff`, oldest first, about `limit` of them (failures
+   * recorded at the same instant as the last one go together, so a batch can be slightly larger); returns how
+   * many. Callers pass a cutoff older than every window they count with.
+   */
+  pruneExpired(cutoff: number, limit: number): Promise<number>;
 }

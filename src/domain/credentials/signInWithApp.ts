@@ -111,8 +111,17 @@ export async function signInWithApp(deps: Pick<Deps, 'store' | 'ids' | 'clock' |
 
   try {
     return await store.transaction(async (tx) => {
-      const found = await resolveUser(tx, account, userId);
-      const full = !found && account.numberOfMeetingOrganizers !== 0 && (await tx.users.count(account.id)) >= account.numberOfMeetingOrganizers;
+      let found = await resolveUser(tx, account, userId);
+      let current = account;
+      if (!found) {
+        // About to create the user: lock the account, so concurrent first sign-ins look the user up and count
+        // one after another (on PostgreSQL each would otherwise create it, past the limit too).
+        const locked = await tx.accounts.getForUpdate(account.id, account.id);
+        if (!locked) return { ok: false as const, reason: 'disabled' as const };
+        current = locked;
+        found = await resolveUser(tx, current, userId);
+      }
+      const full = !found && current.numberOfMeetingOrganizers !== 0 && (await tx.users.count(current.id)) >= current.numberOfMeetingOrganizers;
       // The nonce is recorded before the cap check so a replay is still named as one; the cap rolls it back.
       const nonceUntil = Math.max(now + NONCE_RETENTION_MS, input.expireTime * 1000);
       if (!(await tx.nonces.tryUse(input.appId, input.nonce, nonceUntil, now))) return refuse('nonce already used');

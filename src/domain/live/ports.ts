@@ -47,6 +47,11 @@ export interface LiveEventRepository {
   insert(e: LiveEvent): Promise<void>;
   /** Events of a meeting after `afterSeq`, in order. */
   list(meetingId: string, afterSeq?: number, limit?: number): Promise<LiveEvent[]>;
+  /**
+   * Housekeeping: deletes at most `limit` events that occurred before `before` and whose conference ended before
+   * `before` (or no longer exists), oldest first; events of a running conference are kept. Returns how many.
+   */
+  pruneEnded(before: number, limit: number): Promise<number>;
 }
 
 /** A call to place over a telephone network (real SIP trunk or the simulated network). */

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors.js';
 import type { Repositories } from '../ports.js';
 import { conferenceSnapshot, noEffects, recordLive, runEffects, type Effects, type LiveContext } from './liveEffects.js';
 import { loadMeetingForLive, requireControl } from './liveContext.js';
@@ -26,10 +27,21 @@ export async function startConference(deps: LiveDeps, actor: LiveActor, input: S
   return conference;
 }
 
-/** The running conference of the meeting, started now (with its conference.started event) when none runs. */
+/**
+ * The running conference of the meeting, started now (with its conference.started event) when none runs.
+ * Concurrent first starts are safe: before inserting, the meeting row is locked and the running conference
+ * looked up again, so the later caller waits for the earlier one's commit and returns its conference instead
+ * of hitting the one-running-conference unique index (issue #5). A meeting deleted meanwhile is not found.
+ * @throws meeting.not_found
+ */
 export async function ensureRunning(tx: Repositories, deps: LiveDeps, base: Omit<LiveContext, 'conference'>, startedByUserId: string | null, fx: Effects): Promise<LiveContext> {
   const running = await tx.conferences.getRunning(base.meeting.id);
   if (running) return { ...base, conference: running };
+  if (!(await tx.meetings.getForUpdate(base.meeting.accountId, base.meeting.id))) {
+    throw new DomainError('meeting.not_found', `meeting ${base.meeting.id} not found`);
+  }
+  const startedMeanwhile = await tx.conferences.getRunning(base.meeting.id);
+  if (startedMeanwhile) return { ...base, conference: startedMeanwhile };
   const conference: Conference = {
     id: deps.ids.hex(32),
     meetingId: base.meeting.id,

@@ -4,6 +4,7 @@
  */
 import type { Account } from '../accounts/Account.js';
 import { ensureRooms } from '../accounts/ensureRooms.js';
+import type { Room } from '../accounts/Room.js';
 import type { Deps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import type { Repositories } from '../ports.js';
@@ -43,11 +44,29 @@ export async function allocateRoom(
   opts: { keepRoomId?: string } = {},
 ): Promise<string> {
   const rooms = (await ensureRooms(tx, deps, account)).filter((r) => r.isActive);
+  return chooseRoom(tx, deps, account, rooms, meeting, opts);
+}
+
+/**
+ * The §8.8 choice among `rooms` (the account's active rooms, already provisioned, ordered by index), as
+ * {@link allocateRoom} describes. `permissive: true` applies the permissive rule even when `settings.roomStrict`
+ * is set; the re-allocation after a quota cut uses it so that it can never fail half-way (§12.2).
+ * @throws DomainError room.none_free when `rooms` is empty, or in strict mode when none is free.
+ */
+export async function chooseRoom(
+  tx: Repositories,
+  deps: Pick<Deps, 'clock' | 'settings'>,
+  account: Account,
+  rooms: Room[],
+  meeting: Meeting,
+  opts: { keepRoomId?: string; permissive?: boolean } = {},
+): Promise<string> {
+  const strict = deps.settings.roomStrict && opts.permissive !== true;
   if (rooms.length === 0) throw new DomainError('room.none_free', 'the account has no active meeting room');
   const kept = rooms.find((r) => r.id === opts.keepRoomId);
-  if (kept && !deps.settings.roomStrict) return kept.id;
+  if (kept && !strict) return kept.id;
   // Permissive mode never rejects, so with one room there is nothing to compare: skip loading overlaps.
-  if (rooms.length === 1 && !deps.settings.roomStrict) return rooms[0]!.id;
+  if (rooms.length === 1 && !strict) return rooms[0]!.id;
 
   const now = deps.clock.now();
   const from = meeting.startTime;
@@ -68,7 +87,7 @@ export async function allocateRoom(
     return n;
   };
 
-  if (deps.settings.roomStrict) {
+  if (strict) {
     if (kept && (await overlapping(kept.id)) === 0) return kept.id;
     for (const r of rooms) if ((await overlapping(r.id)) === 0) return r.id;
     throw new DomainError('room.none_free', 'no meeting room is free at that time', [{ field: null, code: 'limit', message: 'every meeting room of the account is booked at that time' }]);

@@ -372,7 +372,10 @@ export async function scheduleMeeting(deps: Deps, actor: Actor, input: ScheduleM
     try {
       const result = await deps.store.transaction(async (tx) => {
         const now = deps.clock.now();
-        const account = await tx.accounts.get(organizer.accountId, organizer.accountId);
+        let account = await tx.accounts.get(organizer.accountId, organizer.accountId);
+        // With a meeting limit, lock the account so concurrent schedulings count one after another (PostgreSQL's
+        // READ COMMITTED would let each see N−1); unlimited accounts keep scheduling in parallel.
+        if (account && account.numberOfMeetings > 0) account = await tx.accounts.getForUpdate(organizer.accountId, organizer.accountId);
         if (!account) throw new DomainError('account.not_found', 'the organizer\u2019s account does not exist');
         const { fields, issues } = resolveMeetingFields(input, { defaults: meetingDefaults(account, organizer.timezone), createdAt: now });
         throwIfInvalid(issues);

@@ -11,6 +11,7 @@ import type { Repositories } from '../ports.js';
 import { recordEvent } from '../webhooks/recordEvent.js';
 import { renderCalendar } from '../../calendar/ics.js';
 import { allocateRoom } from './allocateRoom.js';
+import { settleDialIn, type DialInBefore } from './dialIn.js';
 import { icsDialIn, participantUrl } from './joinLinks.js';
 import { formatMeetingNumber, type Meeting, type OccurrenceException } from './Meeting.js';
 import { loadMeetingAccount, loadMeetingFor } from './meetingView.js';
@@ -116,6 +117,7 @@ export async function commitOccurrenceChange(
   if (change.exceptions.length > MAX_OCCURRENCE_EXCEPTIONS) {
     throwIfInvalid([{ field: null, code: 'maxLength', message: `a meeting may have at most ${MAX_OCCURRENCE_EXCEPTIONS} occurrence exceptions` }]);
   }
+  const before: DialInBefore = { id: meeting.id, isDialin: meeting.isDialin, seriesEnd: meeting.seriesEnd, dialInConferenceRoom: meeting.dialInConferenceRoom, dialInPin: meeting.dialInPin };
   meeting.occurrenceExceptions = [...change.exceptions].sort((a, b) => a.recurrenceId - b.recurrenceId);
   meeting.icalSequence += 1;
   meeting.updatedAt = now;
@@ -125,6 +127,9 @@ export async function commitOccurrenceChange(
   meeting.seriesEnd = seriesEnd(meeting);
   // §9.4: effective occurrences drive room allocation too; permissive mode keeps the room, strict mode may -7.
   meeting.roomId = await allocateRoom(tx, deps, account, meeting, { keepRoomId: meeting.roomId });
+  // Cancelling the last occurrences can end the series now (quarantine the room from here) and restoring one can
+  // revive a series whose room lapsed (dialIn.ts).
+  await settleDialIn(tx, deps.ids, before, meeting, now);
   await tx.meetings.update(meeting);
   await recordEvent(tx, deps, { event: 'onMeetingUpdated', meeting, payload: deps.renderWebhookPayload('onMeetingUpdated', { meeting, account }) });
   if (target.notify) await queueInstanceMails(tx, deps, meeting, account, located.originalStart, change.method);

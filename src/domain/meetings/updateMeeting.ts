@@ -6,7 +6,7 @@ import { DomainError, throwIfInvalid } from '../errors.js';
 import type { Repositories } from '../ports.js';
 import { recordEvent } from '../webhooks/recordEvent.js';
 import { allocateRoom } from './allocateRoom.js';
-import { generateDialIn } from './dialIn.js';
+import { settleDialIn } from './dialIn.js';
 import { queueMeetingMails } from './invitationMails.js';
 import type { Meeting } from './Meeting.js';
 import { loadMeetingAccount, loadMeetingFor } from './meetingView.js';
@@ -43,7 +43,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * (always, even when nothing changed: the vendor fires on every update call) and, with `notify`, the mails,
  * in one transaction. `icalSequence` grows when a calendar field changed; exceptions are dropped when the
  * series anchor changed and kept while still in the rule set when only the end rule changed; the room is
- * re-allocated when the time or the recurrence changed; dial-in data follows `isDialin`.
+ * re-allocated when the time or the recurrence changed; dial-in data follows `isDialin` (a cleared conference room is
+ * quarantined for 30 days, and a revived meeting whose lapsed room was taken meanwhile gets a fresh one, dialIn.ts).
  * @throws DomainError meeting.not_found, permission.denied, permission.forbidden_field, validation.failed,
  *   account.expired, room.none_free.
  */
@@ -80,14 +81,8 @@ export async function updateMeeting(
     if (timeChanged || ruleChanged || !same(next.occurrenceExceptions, current.occurrenceExceptions)) {
       next.roomId = await allocateRoom(tx, deps, account, next, { keepRoomId: current.roomId });
     }
-    if (next.isDialin && !current.isDialin) {
-      const dial = await generateDialIn(tx, deps.ids, now, next.id);
-      next.dialInConferenceRoom = dial.conferenceRoom;
-      next.dialInPin = dial.pin;
-    } else if (!next.isDialin) {
-      next.dialInConferenceRoom = null;
-      next.dialInPin = null;
-    }
+    // §8.4 step 7: a cleared room stays quarantined for 30 days.
+    await settleDialIn(tx, deps.ids, current, next, now);
 
     await tx.meetings.update(next);
     await recordEvent(tx, deps, { event: 'onMeetingUpdated', meeting: next, payload: deps.renderWebhookPayload('onMeetingUpdated', { meeting: next, account }) });

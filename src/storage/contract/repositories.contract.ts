@@ -10,7 +10,7 @@
 import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../domain/errors.js';
-import { ALL_ACCOUNTS, type Store } from '../../domain/ports.js';
+import { ALL_ACCOUNTS, type Repositories, type Store } from '../../domain/ports.js';
 import type { Recording } from '../../domain/recordings/Recording.js';
 import { webhookEventNames, type WebhookDelivery } from '../../domain/webhooks/types.js';
 import type { Participant } from '../../domain/live/types.js';
@@ -109,6 +109,38 @@ export function runContract(makeStore: () => Promise<Store>, options: ContractOp
     });
   });
 
+  /**
+   * Runs two transactions that each start with `lock`: the first holds its lock until the second has had
+   * time to read, then writes through `write`. Returns what the second's `lock` saw and the order of events.
+   * A lock that works makes the second wait for the first's commit and read its write.
+   */
+  async function lockRace<T>(lock: (tx: Repositories) => Promise<T>, write: (tx: Repositories) => Promise<void>): Promise<{ seen: T; order: string[] }> {
+    const order: string[] = [];
+    let release!: () => void;
+    let holding!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = new Promise<void>((r) => (holding = r));
+    const first = store.transaction(async (tx) => {
+      await lock(tx);
+      holding();
+      await gate;
+      await write(tx);
+      order.push('first wrote');
+    });
+    await held;
+    const second = store.transaction(async (tx) => {
+      const seen = await lock(tx);
+      order.push('second read');
+      return seen;
+    });
+    // Long enough for an unlocked read to finish on any engine.
+    await new Promise((r) => setTimeout(r, 100));
+    order.push('released');
+    release();
+    await first;
+    return { seen: await second, order };
+  }
+
   describe('accounts', () => {
     it('insert() then get() round-trips every field, JSON, booleans and large instants included', async () => {
       const a = await account({ paidUntil: MAX_INSTANT });
@@ -136,6 +168,42 @@ export function runContract(makeStore: () => Promise<Store>, options: ContractOp
       expect(await store.accounts.get(a.id, a.id)).toEqual(a);
       expect(await store.accounts.get(b.id, a.id)).toBeUndefined();
       expect(await store.accounts.get(ALL_ACCOUNTS, oid())).toBeUndefined();
+    });
+
+    it('getForUpdate() reads like get(), scope included, in and out of a transaction', async () => {
+      const a = await account();
+      const b = await account();
+      expect(await store.accounts.getForUpdate(a.id, a.id)).toEqual(a);
+      expect(await store.transaction((tx) => tx.accounts.getForUpdate(ALL_ACCOUNTS, a.id))).toEqual(a);
+      expect(await store.transaction((tx) => tx.accounts.getForUpdate(b.id, a.id))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.accounts.getForUpdate(ALL_ACCOUNTS, oid()))).toBeUndefined();
+    });
+
+    it('getForUpdate() holds a second transaction’s getForUpdate() until the first ends; it then reads the commit', async () => {
+      const a = await account({ numberOfMeetings: 1 });
+      const { seen, order } = await lockRace(
+        (tx) => tx.accounts.getForUpdate(a.id, a.id),
+        (tx) => tx.accounts.update({ ...a, numberOfMeetings: 2 }),
+      );
+      expect(order).toEqual(['released', 'first wrote', 'second read']);
+      expect(seen?.numberOfMeetings).toBe(2);
+    });
+
+    it('getForShare() reads like get(); it waits for a getForUpdate() holder and then reads the commit', async () => {
+      const a = await account({ numberOfMeetingRooms: 3 });
+      expect(await store.transaction((tx) => tx.accounts.getForShare(a.id, a.id))).toEqual(a);
+      expect(await store.transaction((tx) => tx.accounts.getForShare(oid(), a.id))).toBeUndefined();
+      const { seen, order } = await lockRace(
+        (tx) => tx.accounts.getForUpdate(a.id, a.id),
+        (tx) => tx.accounts.update({ ...a, numberOfMeetingRooms: 2 }),
+      );
+      expect(order).toEqual(['released', 'first wrote', 'second read']);
+      expect(seen?.numberOfMeetingRooms).toBe(2);
+      const shared = await store.transaction(async (tx) => {
+        await tx.accounts.getForShare(a.id, a.id);
+        return tx.accounts.getForShare(a.id, a.id);
+      });
+      expect(shared?.numberOfMeetingRooms).toBe(2);
     });
 
     it('update() overwrites every field', async () => {
@@ -539,6 +607,28 @@ export function runContract(makeStore: () => Promise<Store>, options: ContractOp
       expect(await store.meetings.getAny(m.accountId, m.id)).toEqual(m);
     });
 
+    it('getForUpdate() reads like get(): scoped, deleted meetings hidden', async () => {
+      const m = makeMeeting(oid());
+      const gone = makeMeeting(m.accountId, { deletedAt: T0 + 1 });
+      await store.meetings.insert(m);
+      await store.meetings.insert(gone);
+      expect(await store.transaction((tx) => tx.meetings.getForUpdate(m.accountId, m.id))).toEqual(m);
+      expect(await store.transaction((tx) => tx.meetings.getForUpdate(ALL_ACCOUNTS, m.id))).toEqual(m);
+      expect(await store.transaction((tx) => tx.meetings.getForUpdate(oid(), m.id))).toBeUndefined();
+      expect(await store.transaction((tx) => tx.meetings.getForUpdate(ALL_ACCOUNTS, gone.id))).toBeUndefined();
+    });
+
+    it('getForUpdate() holds a second transaction’s getForUpdate() until the first ends; it then reads the commit', async () => {
+      const m = makeMeeting(oid());
+      await store.meetings.insert(m);
+      const { seen, order } = await lockRace(
+        (tx) => tx.meetings.getForUpdate(m.accountId, m.id),
+        (tx) => tx.meetings.update({ ...m, topic: 'changed while locked' }),
+      );
+      expect(order).toEqual(['released', 'first wrote', 'second read']);
+      expect(seen?.topic).toBe('changed while locked');
+    });
+
     it('getByCode() accepts the 16-digit number with or without dashes, the conferenceId and the roomCode', async () => {
       const m = makeMeeting(oid());
       await store.meetings.insert(m);
@@ -708,6 +798,77 @@ export function runContract(makeStore: () => Promise<Store>, options: ContractOp
       for (const m of [endedInWindow, neverEnds, endedBefore, startsLater, deleted]) await store.meetings.insert(m);
       const found = (await store.meetings.findForAutoClose(base + 100, base + 1_000)).filter((m) => m.accountId === acc);
       expect(found.map((m) => m.id)).toEqual([endedInWindow.id, neverEnds.id]);
+    });
+  });
+
+  describe('meetings: dial-in rooms (migration 0005)', () => {
+    // Fixtures all share room 12345678, so every test here draws its own rooms.
+    it('dialInRoomTaken() counts a meeting while its series end lies after `after`; an endless series holds forever', async () => {
+      const acc = oid();
+      const [ending, endless] = [digits(8), digits(8)];
+      await store.meetings.insert(makeMeeting(acc, { isDialin: true, dialInConferenceRoom: ending, seriesEnd: T0 + 100 }));
+      await store.meetings.insert(makeMeeting(acc, { isDialin: true, dialInConferenceRoom: endless, seriesEnd: null }));
+      expect(await store.meetings.dialInRoomTaken(ending, T0 + 99)).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(ending, T0 + 100)).toBe(false);
+      expect(await store.meetings.dialInRoomTaken(endless, MAX_INSTANT)).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(digits(8), T0)).toBe(false);
+    });
+
+    it('dialInRoomTaken() counts a tombstone while both its deletion and its series end lie after `after`', async () => {
+      const acc = oid();
+      const [deleted, endedThenDeleted] = [digits(8), digits(8)];
+      await store.meetings.insert(makeMeeting(acc, { dialInConferenceRoom: deleted, seriesEnd: null, deletedAt: T0 + 50 }));
+      await store.meetings.insert(makeMeeting(acc, { dialInConferenceRoom: endedThenDeleted, seriesEnd: T0 + 20, deletedAt: T0 + 50 }));
+      expect(await store.meetings.dialInRoomTaken(deleted, T0 + 49)).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(deleted, T0 + 50)).toBe(false);
+      expect(await store.meetings.dialInRoomTaken(endedThenDeleted, T0 + 19)).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(endedThenDeleted, T0 + 20)).toBe(false);
+    });
+
+    it('recordDialInRelease() quarantines a room while `releasedAt` lies after `after`, also inside a transaction', async () => {
+      const room = digits(8);
+      const release = { conferenceRoom: room, meetingId: oid(), releasedAt: T0 + 10 };
+      await store.meetings.recordDialInRelease(release);
+      await store.transaction((tx) => tx.meetings.recordDialInRelease(release));
+      expect(await store.meetings.dialInRoomTaken(room, T0 + 9)).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(room, T0 + 10)).toBe(false);
+      // A later release of the same room by another meeting extends the quarantine.
+      await store.meetings.recordDialInRelease({ conferenceRoom: room, meetingId: oid(), releasedAt: T0 + 30 });
+      expect(await store.meetings.dialInRoomTaken(room, T0 + 10)).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(room, T0 + 30)).toBe(false);
+    });
+
+    it('recordDialInRelease() stores the same release once', async () => {
+      const at = T0 + 3_000_000_000; // an era no other test uses
+      await store.meetings.pruneDialInReleases(at); // what earlier tests left
+      const release = { conferenceRoom: digits(8), meetingId: oid(), releasedAt: at };
+      await store.meetings.recordDialInRelease(release);
+      await store.meetings.recordDialInRelease(release);
+      expect(await store.meetings.pruneDialInReleases(at + 1)).toBe(1);
+    });
+
+    it('dialInRoomTaken() ignores the row and the releases of `exceptMeetingId`, not those of other meetings', async () => {
+      const m = makeMeeting(oid(), { isDialin: true, dialInConferenceRoom: digits(8), seriesEnd: null });
+      await store.meetings.insert(m);
+      const released = digits(8);
+      await store.meetings.recordDialInRelease({ conferenceRoom: released, meetingId: m.id, releasedAt: T0 });
+      expect(await store.meetings.dialInRoomTaken(m.dialInConferenceRoom!, T0 - 1, m.id)).toBe(false);
+      expect(await store.meetings.dialInRoomTaken(m.dialInConferenceRoom!, T0 - 1, oid())).toBe(true);
+      expect(await store.meetings.dialInRoomTaken(released, T0 - 1, m.id)).toBe(false);
+      expect(await store.meetings.dialInRoomTaken(released, T0 - 1, oid())).toBe(true);
+    });
+
+    it('pruneDialInReleases() deletes the releases before `before`, with `limit` the oldest first, and counts them', async () => {
+      const base = T0 + 2_000_000_000; // an era no other test uses
+      await store.meetings.pruneDialInReleases(base); // what earlier tests left
+      const rooms = [digits(8), digits(8), digits(8), digits(8)];
+      for (const [i, room] of rooms.entries()) await store.meetings.recordDialInRelease({ conferenceRoom: room, meetingId: oid(), releasedAt: base + i });
+      const stillTaken = async () => Promise.all(rooms.map((r) => store.meetings.dialInRoomTaken(r, base - 1)));
+      expect(await store.transaction((tx) => tx.meetings.pruneDialInReleases(base + 2, 1))).toBe(1);
+      expect(await stillTaken()).toEqual([false, true, true, true]);
+      expect(await store.meetings.pruneDialInReleases(base + 3)).toBe(2);
+      expect(await stillTaken()).toEqual([false, false, false, true]);
+      expect(await store.meetings.pruneDialInReleases(base + 3)).toBe(0);
     });
   });
 
@@ -1827,6 +1988,156 @@ export function runContract(makeStore: () => Promise<Store>, options: ContractOp
       await store.authThrottle.clear(key);
       expect(await store.authThrottle.count(key, T0 + 10_000, w)).toBe(0);
       expect(await store.authThrottle.count(other, T0, w)).toBe(1);
+    });
+  });
+
+  // Each prune test works in its own era long before the other tests' instants (T0 is 2026), so a prune can
+  // only meet the rows its own test inserted and exact counts hold on a database shared by the whole suite.
+  describe('housekeeping prunes', () => {
+    it('nonces.pruneExpired() deletes records with expiresAt ≤ now, oldest first, at most `limit` per call', async () => {
+      const now = Date.UTC(2001, 0, 1);
+      const appId = `app-${tag()}`;
+      for (let i = 4; i >= -1; i--) expect(await store.nonces.tryUse(appId, hash64(), now - i, now - 100)).toBe(true);
+      const left = async () =>
+        (await sqlStore().db.selectFrom('auth_nonces').select('expires_at').where('app_id', '=', appId).orderBy('expires_at').execute()).map((r) => r.expires_at);
+      expect(await store.nonces.pruneExpired(now, 2)).toBe(2);
+      expect(await left()).toEqual([now - 2, now - 1, now, now + 1]);
+      expect(await store.nonces.pruneExpired(now, 2)).toBe(2);
+      expect(await store.nonces.pruneExpired(now, 2)).toBe(1);
+      expect(await store.nonces.pruneExpired(now, 2)).toBe(0);
+      expect(await left()).toEqual([now + 1]);
+    });
+
+    it('authThrottle.pruneExpired() deletes failures at or before the cutoff in batches ending at the limit-th instant', async () => {
+      const cut = Date.UTC(2002, 0, 1);
+      const key = `login:${tag()}`;
+      const other = `login:${tag()}`;
+      const w = 1e12; // a window that keeps fail() from pruning anything itself
+      for (const at of [cut - 4, cut - 3, cut]) await store.authThrottle.fail(key, at, w);
+      for (const at of [cut - 3, cut - 1, cut + 1]) await store.authThrottle.fail(other, at, w);
+      const left = async () =>
+        (await sqlStore().db.selectFrom('auth_failures').select(['key', 'at']).where('key', 'in', [key, other]).orderBy('at').orderBy('key').execute()).map(
+          (r) => `${r.key === key ? 'k' : 'o'}@${r.at - cut}`,
+        );
+      // The 2nd oldest failure is at cut − 3, shared by both keys: the batch takes all three up to that instant.
+      expect(await store.authThrottle.pruneExpired(cut, 2)).toBe(3);
+      expect((await left()).sort()).toEqual(['k@0', 'o@-1', 'o@1']);
+      expect(await store.authThrottle.pruneExpired(cut, 2)).toBe(2);
+      expect(await store.authThrottle.pruneExpired(cut, 2)).toBe(0);
+      expect(await left()).toEqual(['o@1']);
+      expect(await store.authThrottle.count(other, cut + 1, w)).toBe(1);
+    });
+
+    it('accessTokens.pruneExpired() deletes tokens with expiresAt ≤ cutoff, revoked or not, oldest first', async () => {
+      const cut = Date.UTC(2003, 0, 1);
+      const a = oid();
+      const u = oid();
+      const tokens = [
+        makeAccessToken(a, u, { createdAt: cut - 100, expiresAt: cut - 2 }),
+        makeAccessToken(a, null, { dialect: 'dingtalk', createdAt: cut - 100, expiresAt: cut - 1 }),
+        makeAccessToken(a, u, { createdAt: cut - 100, expiresAt: cut, revokedAt: cut - 50 }),
+        makeAccessToken(a, u, { createdAt: cut - 100, expiresAt: cut + 1, revokedAt: cut - 50 }),
+      ];
+      for (const t of [...tokens].reverse()) await store.accessTokens.insert(t);
+      expect(await store.accessTokens.pruneExpired(cut, 2)).toBe(2);
+      expect(await store.accessTokens.get(tokens[0]!.hash)).toBeUndefined();
+      expect(await store.accessTokens.get(tokens[1]!.hash)).toBeUndefined();
+      expect(await store.accessTokens.get(tokens[2]!.hash)).toEqual(tokens[2]);
+      expect(await store.accessTokens.pruneExpired(cut, 2)).toBe(1);
+      expect(await store.accessTokens.pruneExpired(cut, 2)).toBe(0);
+      expect(await store.accessTokens.get(tokens[2]!.hash)).toBeUndefined();
+      expect(await store.accessTokens.get(tokens[3]!.hash)).toEqual(tokens[3]);
+    });
+
+    it('controlTokens.pruneExpired() deletes tokens with expiresAt ≤ cutoff, oldest first', async () => {
+      const cut = Date.UTC(2004, 0, 1);
+      const m = oid();
+      const a = oid();
+      const tokens = [cut - 1, cut, cut + 1].map((expiresAt) => makeControlToken(m, a, { createdAt: expiresAt - 100, expiresAt }));
+      for (const t of tokens) await store.controlTokens.insert(t);
+      expect(await store.controlTokens.pruneExpired(cut, 1)).toBe(1);
+      expect(await store.controlTokens.listByMeeting(m)).toEqual([tokens[1], tokens[2]]);
+      expect(await store.controlTokens.pruneExpired(cut, 1)).toBe(1);
+      expect(await store.controlTokens.pruneExpired(cut, 1)).toBe(0);
+      expect(await store.controlTokens.listByMeeting(m)).toEqual([tokens[2]]);
+    });
+
+    it('passwordTokens.pruneExpired() deletes tokens with expiresAt ≤ now; a live one can still be taken', async () => {
+      const now = Date.UTC(2005, 0, 1);
+      const a = await account();
+      const u = makeUser(a.id);
+      await store.users.insert(u);
+      const hashes = [oid(), oid(), oid()];
+      for (const [i, tokenHash] of hashes.entries()) {
+        await store.passwordTokens.insert({ tokenHash, userId: u.id, expiresAt: now - 1 + i, createdAt: now - 100 });
+      }
+      expect(await store.passwordTokens.pruneExpired(now, 1)).toBe(1);
+      expect(await store.passwordTokens.pruneExpired(now, 1)).toBe(1);
+      expect(await store.passwordTokens.pruneExpired(now, 1)).toBe(0);
+      expect(await store.passwordTokens.take(hashes[2]!, now)).toEqual({ userId: u.id });
+    });
+
+    it('idempotency.deleteExpired(now, limit) deletes records with expiresAt ≤ now, oldest first, at most `limit`', async () => {
+      const now = Date.UTC(2006, 0, 1);
+      const records = [now - 2, now - 1, now, now + 1].map((expiresAt) => makeIdempotency({ createdAt: now - 100, expiresAt }));
+      for (const r of [...records].reverse()) await store.idempotency.tryInsert(r);
+      expect(await store.idempotency.deleteExpired(now, 2)).toBe(2);
+      expect(await store.idempotency.get(records[1]!.apiKeyId, records[1]!.key)).toBeUndefined();
+      expect(await store.idempotency.get(records[2]!.apiKeyId, records[2]!.key)).toEqual(records[2]);
+      expect(await store.idempotency.deleteExpired(now, 2)).toBe(1);
+      expect(await store.idempotency.deleteExpired(now, 2)).toBe(0);
+      expect(await store.idempotency.get(records[3]!.apiKeyId, records[3]!.key)).toEqual(records[3]);
+    });
+
+    it('liveEvents.pruneEnded() deletes events before the cutoff of conferences ended before it (or gone), oldest first', async () => {
+      const cut = Date.UTC(2007, 0, 1);
+      const ended = await conference({ startedAt: cut - 1_000, endedAt: cut - 1, endReason: 'MEETING_ENDED' });
+      const endedAtCut = await conference({ startedAt: cut - 1_000, endedAt: cut, endReason: 'MEETING_ENDED' });
+      const running = await conference({ startedAt: cut - 1_000 });
+      const gone = makeConference(oid(), oid()); // never stored
+      const old = [cut - 30, cut - 10, cut - 9].map((occurredAt, i) => makeLiveEvent(i === 0 ? gone : ended, i + 1, { occurredAt }));
+      const late = makeLiveEvent(ended, 10, { occurredAt: cut }); // recorded at the cutoff, after its conference ended
+      const kept = [late, makeLiveEvent(endedAtCut, 1, { occurredAt: cut - 20 }), makeLiveEvent(running, 1, { occurredAt: cut - 40 })];
+      for (const e of [...old, ...kept]) await store.liveEvents.insert(e);
+      expect(await store.liveEvents.pruneEnded(cut, 2)).toBe(2);
+      expect(await store.liveEvents.list(gone.meetingId)).toEqual([]);
+      expect((await store.liveEvents.list(ended.meetingId)).map((e) => e.occurredAt)).toEqual([cut - 9, cut]);
+      expect(await store.liveEvents.pruneEnded(cut, 2)).toBe(1);
+      expect(await store.liveEvents.pruneEnded(cut, 2)).toBe(0);
+      expect(await store.liveEvents.list(ended.meetingId)).toEqual([late]);
+      expect(await store.liveEvents.list(endedAtCut.meetingId)).toEqual([kept[1]]);
+      expect(await store.liveEvents.list(running.meetingId)).toEqual([kept[2]]);
+    });
+
+    it('outbox.prune(before, limit) deletes at most `limit` finished deliveries and `limit` orphaned events per call', async () => {
+      const cut = Date.UTC(2008, 0, 1);
+      const m = oid();
+      const url = 'https://prune.example.org/hook';
+      const done = async (seq: number, status: 'succeeded' | 'failed' | 'cancelled', completedAt: number, createdAt: number) =>
+        delivery(m, seq, url, { status, completedAt, createdAt, nextAttemptAt: null }, { createdAt });
+      const d1 = await done(1, 'succeeded', cut - 3, cut - 9);
+      await store.outbox.insertAttempt(makeAttempt(d1.id, 1));
+      const d2 = await done(2, 'failed', cut - 2, cut - 8);
+      const d3 = await done(3, 'cancelled', cut - 1, cut - 7);
+      const pending = await delivery(m, 4, url, { createdAt: cut - 10 }, { createdAt: cut - 10 });
+      const atCut = await done(5, 'succeeded', cut, cut - 6);
+      const bare = makeEvent(m, 6, { createdAt: cut - 5 });
+      await store.outbox.insertEvent(bare);
+
+      // d1, d2 and the two oldest events without deliveries (theirs); d3's and the bare event wait.
+      expect(await store.outbox.prune(cut, 2)).toBe(4);
+      expect(await store.outbox.getDelivery(d1.id)).toBeUndefined();
+      expect(await store.outbox.listAttempts(d1.id)).toEqual([]);
+      expect(await store.outbox.getEvent(d2.eventId)).toBeUndefined();
+      expect(await store.outbox.getEvent(bare.id)).toEqual(bare);
+      expect(await store.outbox.prune(cut, 2)).toBe(3);
+      expect(await store.outbox.prune(cut, 2)).toBe(0);
+      expect(await store.outbox.getDelivery(d3.id)).toBeUndefined();
+      expect(await store.outbox.getEvent(bare.id)).toBeUndefined();
+      expect(await store.outbox.getDelivery(pending.id)).toEqual(pending);
+      expect(await store.outbox.getEvent(pending.eventId)).toBeDefined();
+      expect(await store.outbox.getDelivery(atCut.id)).toEqual(atCut);
+      expect(await store.outbox.getEvent(atCut.eventId)).toBeDefined();
     });
   });
 }

@@ -23,9 +23,10 @@ export interface PostgresDialectOptions {
   onIdleError?: (err: Error) => void;
 }
 
-/** PostgreSQL's capabilities: SKIP LOCKED for claiming, constraint-name based unique errors. */
+/** PostgreSQL's capabilities: SKIP LOCKED for claiming, row locks for limit checks, constraint-name based unique errors. */
 export const postgresCapabilities: Omit<SqlCapabilities, 'secrets'> = Object.freeze({
   supportsSkipLocked: true,
+  supportsRowLocks: true,
   isUniqueViolation: isPostgresUniqueViolation,
 });
 

@@ -108,4 +108,15 @@ export class SqlAccessTokenRepository implements AccessTokenRepository {
   async touch(hash: string, ip: string | null): Promise<void> {
     await this.#db.updateTable('access_tokens').set({ last_used_ip: ip }).where('hash', '=', hash).execute();
   }
+
+  /** Deletes at most `limit` tokens with `expiresAt ≤ cutoff`, revoked or not, oldest expiry first. */
+  async pruneExpired(cutoff: number, limit: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('access_tokens')
+      .where('hash', 'in', (eb) =>
+        eb.selectFrom('access_tokens as t').select('t.hash').where('t.expires_at', '<=', cutoff).orderBy('t.expires_at').limit(limit),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
+  }
 }

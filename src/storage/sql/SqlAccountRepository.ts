@@ -57,10 +57,12 @@ export function accountFromRow(r: AccountsTable): Account {
 /** `AccountRepository` over a `Kysely<Database>` or a `Transaction<Database>`. */
 export class SqlAccountRepository implements AccountRepository {
   readonly #db: Kysely<Database>;
+  readonly #caps: SqlCapabilities;
 
-  /** `caps` is unused today; every repository takes it so the factory stays uniform. */
-  constructor(db: Kysely<Database>, _caps: SqlCapabilities) {
+  /** `caps.supportsRowLocks` decides whether `getForUpdate` locks the row. */
+  constructor(db: Kysely<Database>, caps: SqlCapabilities) {
     this.#db = db;
+    this.#caps = caps;
   }
 
   /** The account with `id`, if `scope` may see it. */
@@ -70,6 +72,35 @@ export class SqlAccountRepository implements AccountRepository {
       .selectAll()
       .where('id', '=', id)
       .$if(isAccountScope(scope), (q) => q.where('id', '=', scope))
+      .executeTakeFirst();
+    return row && accountFromRow(row);
+  }
+
+  /**
+   * The account with `id`, its row locked until the transaction ends where the engine has row locks.
+   * `FOR NO KEY UPDATE` rather than `FOR UPDATE`: it serialises the limit checkers (and account updates)
+   * without blocking the foreign-key checks of inserts that merely reference the account (`FOR KEY SHARE`),
+   * which would only add waiting and deadlock chances. SQLite's transaction holds the write lock already.
+   */
+  async getForUpdate(scope: Scope, id: string): Promise<Account | undefined> {
+    const row = await this.#db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(isAccountScope(scope), (q) => q.where('id', '=', scope))
+      .$if(this.#caps.supportsRowLocks, (q) => q.forNoKeyUpdate())
+      .executeTakeFirst();
+    return row && accountFromRow(row);
+  }
+
+  /** The account with `id`, its row share-locked (`FOR SHARE`) until the transaction ends where the engine has row locks. */
+  async getForShare(scope: Scope, id: string): Promise<Account | undefined> {
+    const row = await this.#db
+      .selectFrom('accounts')
+      .selectAll()
+      .where('id', '=', id)
+      .$if(isAccountScope(scope), (q) => q.where('id', '=', scope))
+      .$if(this.#caps.supportsRowLocks, (q) => q.forShare())
       .executeTakeFirst();
     return row && accountFromRow(row);
   }

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { AuthThrottleRepository } from '../../domain/credentials/ports.js';
 import type { SqlCapabilities } from './capabilities.js';
-import { toCount } from './rows.js';
+import { affected, toCount } from './rows.js';
 import type { Database } from './schema.js';
 
 /**
@@ -38,5 +38,32 @@ export class SqlAuthThrottleRepository implements AuthThrottleRepository {
   /** Forgets every failure of `key` (a successful sign-in). */
   async clear(key: string): Promise<void> {
     await this.#db.deleteFrom('auth_failures').where('key', '=', key).execute();
+  }
+
+  /**
+   * Deletes the failures recorded at or before `cutoff`, oldest first, about `limit` of them. The table has no
+   * key to pick exactly `limit` rows by, so the batch ends at the instant of the `limit`-th oldest failure (or
+   * at `cutoff` when fewer are due) and takes every failure up to it: ties at that instant make it larger.
+   */
+  async pruneExpired(cutoff: number, limit: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('auth_failures')
+      .where(({ eb, fn, selectFrom, val }) =>
+        eb(
+          'at',
+          '<=',
+          fn.coalesce(
+            selectFrom('auth_failures as f')
+              .select('f.at')
+              .where('f.at', '<=', cutoff)
+              .orderBy('f.at')
+              .limit(1)
+              .offset(Math.max(0, limit - 1)),
+            val(cutoff),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
   }
 }

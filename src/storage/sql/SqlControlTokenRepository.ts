@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { ControlToken, ControlTokenRepository } from '../../domain/credentials/ports.js';
 import type { SqlCapabilities } from './capabilities.js';
+import { affected } from './rows.js';
 import type { ControlTokensTable, Database } from './schema.js';
 
 /** ControlToken → row. */
@@ -71,5 +72,16 @@ export class SqlControlTokenRepository implements ControlTokenRepository {
   /** Deletes the token. */
   async delete(hash: string): Promise<void> {
     await this.#db.deleteFrom('control_tokens').where('hash', '=', hash).execute();
+  }
+
+  /** Deletes at most `limit` tokens with `expiresAt ≤ cutoff`, oldest expiry first. */
+  async pruneExpired(cutoff: number, limit: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('control_tokens')
+      .where('hash', 'in', (eb) =>
+        eb.selectFrom('control_tokens as t').select('t.hash').where('t.expires_at', '<=', cutoff).orderBy('t.expires_at').limit(limit),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
   }
 }

@@ -91,9 +91,29 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
     await this.#db.deleteFrom('idempotency_keys').where('api_key_id', '=', apiKeyId).where('key', '=', key).execute();
   }
 
-  /** Deletes records with `expiresAt ≤ now`; returns how many. */
-  async deleteExpired(now: number): Promise<number> {
-    const r = await this.#db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
+  /**
+   * Deletes records with `expiresAt ≤ now` (those `tryInsert` would replace anyway); with `limit`, at most that
+   * many, oldest expiry first. Returns how many.
+   */
+  async deleteExpired(now: number, limit?: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('idempotency_keys')
+      .$if(limit === undefined, (q) => q.where('expires_at', '<=', now))
+      .$if(limit !== undefined, (q) =>
+        q.where(({ eb, refTuple, selectFrom }) =>
+          eb(
+            refTuple('api_key_id', 'key'),
+            'in',
+            selectFrom('idempotency_keys as k')
+              .select(['k.api_key_id', 'k.key'])
+              .where('k.expires_at', '<=', now)
+              .orderBy('k.expires_at')
+              .limit(limit ?? 0)
+              .$asTuple('api_key_id', 'key'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
     return affected(r.numDeletedRows);
   }
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { LiveEventRepository } from '../../domain/live/ports.js';
 import type { LiveEvent, LiveEventType } from '../../domain/live/types.js';
 import type { SqlCapabilities } from './capabilities.js';
-import { fromJson, toJson } from './rows.js';
+import { affected, fromJson, toJson } from './rows.js';
 import type { Database, LiveEventsTable } from './schema.js';
 
 /** LiveEvent → row. */
@@ -61,5 +61,35 @@ export class SqlLiveEventRepository implements LiveEventRepository {
       .$if(limit !== undefined, (q) => q.limit(limit ?? 0))
       .execute();
     return rows.map(liveEventFromRow);
+  }
+
+  /**
+   * Deletes at most `limit` events with `occurredAt < before` whose conference ended before `before`, oldest
+   * first. "Not running and not ended since" is asked as NOT EXISTS, so events whose conference row is gone go
+   * too instead of staying forever.
+   */
+  async pruneEnded(before: number, limit: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('live_events')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('live_events as e')
+          .select('e.id')
+          .where('e.occurred_at', '<', before)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('conferences as c')
+                  .select('c.id')
+                  .whereRef('c.id', '=', 'e.conference_id')
+                  .where((c) => c.or([c('c.ended_at', 'is', null), c('c.ended_at', '>=', before)])),
+              ),
+            ),
+          )
+          .orderBy('e.occurred_at')
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
   }
 }

@@ -10,10 +10,10 @@ import type {
   OccurrenceException,
   Recurrence,
 } from '../../domain/meetings/Meeting.js';
-import type { MeetingFilter, MeetingRepository, Scope } from '../../domain/ports.js';
+import type { DialInRelease, MeetingFilter, MeetingRepository, Scope } from '../../domain/ports.js';
 import { precompiled } from './precompiled.js';
 import type { SqlCapabilities } from './capabilities.js';
-import { escapeLike, fromIntBool, fromJson, isAccountScope, toCount, toIntBool, toJson } from './rows.js';
+import { affected, escapeLike, fromIntBool, fromJson, isAccountScope, toCount, toIntBool, toJson } from './rows.js';
 import type { Database, MeetingsTable } from './schema.js';
 
 /**
@@ -147,15 +147,34 @@ const getInAccount = precompiled((db, id: string, accountId: string) =>
 /** `MeetingRepository` over a `Kysely<Database>` or a `Transaction<Database>`. */
 export class SqlMeetingRepository implements MeetingRepository {
   readonly #db: Kysely<Database>;
+  readonly #caps: SqlCapabilities;
 
-  /** `caps` is unused today; every repository takes it so the factory stays uniform. */
-  constructor(db: Kysely<Database>, _caps: SqlCapabilities) {
+  /** `caps.supportsRowLocks` decides whether `getForUpdate` locks the row. */
+  constructor(db: Kysely<Database>, caps: SqlCapabilities) {
     this.#db = db;
+    this.#caps = caps;
   }
 
   /** The not-deleted meeting with this 24-hex id, if `scope` may see it. */
   async get(scope: Scope, id: string): Promise<Meeting | undefined> {
     const [row] = isAccountScope(scope) ? await getInAccount(this.#db, id, scope) : await getAnywhere(this.#db, id);
+    return row && meetingFromRow(row);
+  }
+
+  /**
+   * `get` with the row locked until the transaction ends where the engine has row locks: `FOR NO KEY UPDATE`,
+   * the lock `nextSequence`'s UPDATE takes too, so it does not block inserts that only reference the meeting.
+   * SQLite's transaction holds the write lock already. Rare (first starts), so not precompiled.
+   */
+  async getForUpdate(scope: Scope, id: string): Promise<Meeting | undefined> {
+    const row = await this.#db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .$if(isAccountScope(scope), (q) => q.where('account_id', '=', scope))
+      .$if(this.#caps.supportsRowLocks, (q) => q.forNoKeyUpdate())
+      .executeTakeFirst();
     return row && meetingFromRow(row);
   }
 
@@ -310,5 +329,68 @@ export class SqlMeetingRepository implements MeetingRepository {
       .orderBy('id')
       .execute();
     return rows.map(meetingFromRow);
+  }
+
+  /** Inserts the release; the same (room, instant, meeting) again is ignored (a retried transaction). */
+  async recordDialInRelease(release: DialInRelease): Promise<void> {
+    await this.#db
+      .insertInto('dialin_releases')
+      .values({ conference_room: release.conferenceRoom, released_at: release.releasedAt, meeting_id: release.meetingId })
+      .onConflict((oc) => oc.columns(['conference_room', 'released_at', 'meeting_id']).doNothing())
+      .execute();
+  }
+
+  /**
+   * Two indexed probes on the room (migration 0005), so the cost does not grow with the number of meetings or
+   * releases. A tombstone counts while its deletion lies after `after`: deleting a meeting releases its room
+   * without writing a release row, and a meeting whose series ended at or before `after` holds nothing any more.
+   */
+  async dialInRoomTaken(conferenceRoom: string, after: number, exceptMeetingId?: string): Promise<boolean> {
+    const holder = await this.#db
+      .selectFrom('meetings')
+      .select('id')
+      .where('dial_in_conference_room', '=', conferenceRoom)
+      .where((eb) => eb.or([eb('series_end', 'is', null), eb('series_end', '>', after)]))
+      .where((eb) => eb.or([eb('deleted_at', 'is', null), eb('deleted_at', '>', after)]))
+      .$if(exceptMeetingId !== undefined, (q) => q.where('id', '!=', exceptMeetingId as string))
+      .limit(1)
+      .executeTakeFirst();
+    if (holder !== undefined) return true;
+    const released = await this.#db
+      .selectFrom('dialin_releases')
+      .select('meeting_id')
+      .where('conference_room', '=', conferenceRoom)
+      .where('released_at', '>', after)
+      .$if(exceptMeetingId !== undefined, (q) => q.where('meeting_id', '!=', exceptMeetingId as string))
+      .limit(1)
+      .executeTakeFirst();
+    return released !== undefined;
+  }
+
+  /**
+   * Deletes releases with `released_at < before` (index on released_at), at most `limit` of them, oldest first,
+   * when given; returns how many. The batch is chosen by key in a subquery because neither engine portably
+   * supports `DELETE … LIMIT`.
+   */
+  async pruneDialInReleases(before: number, limit?: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('dialin_releases')
+      .where('released_at', '<', before)
+      .$if(limit !== undefined, (q) =>
+        q.where(({ eb, refTuple, selectFrom }) =>
+          eb(
+            refTuple('conference_room', 'released_at', 'meeting_id'),
+            'in',
+            selectFrom('dialin_releases as r')
+              .select(['r.conference_room', 'r.released_at', 'r.meeting_id'])
+              .where('r.released_at', '<', before)
+              .orderBy('r.released_at')
+              .limit(limit as number)
+              .$asTuple('conference_room', 'released_at', 'meeting_id'),
+          ),
+        ),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
   }
 }

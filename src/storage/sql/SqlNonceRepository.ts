@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { NonceRepository } from '../../domain/credentials/ports.js';
 import type { SqlCapabilities } from './capabilities.js';
+import { affected } from './rows.js';
 import type { Database } from './schema.js';
 
 /** `NonceRepository` over a `Kysely<Database>` or a `Transaction<Database>`. */
@@ -32,5 +33,28 @@ export class SqlNonceRepository implements NonceRepository {
       .returning('nonce')
       .executeTakeFirst();
     return inserted !== undefined;
+  }
+
+  /**
+   * Deletes at most `limit` records with `expiresAt ≤ now`, oldest expiry first. The batch is chosen by key in a
+   * subquery because neither engine portably supports `DELETE … LIMIT`.
+   */
+  async pruneExpired(now: number, limit: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('auth_nonces')
+      .where(({ eb, refTuple, selectFrom }) =>
+        eb(
+          refTuple('app_id', 'nonce'),
+          'in',
+          selectFrom('auth_nonces as n')
+            .select(['n.app_id', 'n.nonce'])
+            .where('n.expires_at', '<=', now)
+            .orderBy('n.expires_at')
+            .limit(limit)
+            .$asTuple('app_id', 'nonce'),
+        ),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
   }
 }

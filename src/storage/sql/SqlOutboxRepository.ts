@@ -313,34 +313,38 @@ export class SqlOutboxRepository implements OutboxRepository {
   /**
    * Deletes deliveries that completed (status other than pending) before `before`, with their attempts, then
    * events created before `before` that no delivery refers to any more. Pending deliveries are never pruned
-   * (webmeeting-v6 §11.3.13). Returns the number of deliveries plus events deleted.
+   * (webmeeting-v6 §11.3.13). With `limit`, one call deletes at most `limit` deliveries (oldest completion
+   * first) and at most `limit` events (oldest first), so housekeeping can drain a backlog in short
+   * transactions. Returns the number of deliveries plus events deleted.
    */
-  async prune(before: number): Promise<number> {
+  async prune(before: number, limit?: number): Promise<number> {
     const run = async (db: Kysely<Database>): Promise<number> => {
       const done = db
         .selectFrom('webhook_deliveries')
         .select('id')
         .where('status', '<>', 'pending')
-        .where('completed_at', '<', before);
-      // Attempts first: the cascade would do it too, but an explicit delete does not depend on foreign_keys=ON.
-      await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', done).execute();
-      const deliveries = await db
-        .deleteFrom('webhook_deliveries')
-        .where('status', '<>', 'pending')
         .where('completed_at', '<', before)
-        .executeTakeFirst();
-      const events = await db
-        .deleteFrom('outbox_events')
-        .where('created_at', '<', before)
+        .$if(limit !== undefined, (q) => q.orderBy('completed_at').limit(limit ?? 0));
+      // A bounded batch is read once, so the attempts and the deliveries deleted are certainly the same rows
+      // (an empty list is skipped: `IN ()` is not valid SQL).
+      const batch = limit === undefined ? done : (await done.execute()).map((r) => r.id);
+      let deleted = 0;
+      if (!Array.isArray(batch) || batch.length > 0) {
+        // Attempts first: the cascade would do it too, but an explicit delete does not depend on foreign_keys=ON.
+        await db.deleteFrom('webhook_attempts').where('delivery_id', 'in', batch).execute();
+        const deliveries = await db.deleteFrom('webhook_deliveries').where('id', 'in', batch).executeTakeFirst();
+        deleted += affected(deliveries.numDeletedRows);
+      }
+      const orphans = db
+        .selectFrom('outbox_events as o')
+        .select('o.id')
+        .where('o.created_at', '<', before)
         .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb.selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'outbox_events.id'),
-            ),
-          ),
+          eb.not(eb.exists(eb.selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.event_id', '=', 'o.id'))),
         )
-        .executeTakeFirst();
-      return affected(deliveries.numDeletedRows) + affected(events.numDeletedRows);
+        .$if(limit !== undefined, (q) => q.orderBy('o.created_at').orderBy('o.id').limit(limit ?? 0));
+      const events = await db.deleteFrom('outbox_events').where('id', 'in', orphans).executeTakeFirst();
+      return deleted + affected(events.numDeletedRows);
     };
     return this.#db.isTransaction ? run(this.#db) : this.#db.transaction().execute(run);
   }

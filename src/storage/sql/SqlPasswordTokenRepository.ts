@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { PasswordTokenRepository } from '../../domain/ports.js';
 import type { SqlCapabilities } from './capabilities.js';
+import { affected } from './rows.js';
 import type { Database } from './schema.js';
 
 /** `PasswordTokenRepository` over a `Kysely<Database>` or a `Transaction<Database>`. */
@@ -34,5 +35,16 @@ export class SqlPasswordTokenRepository implements PasswordTokenRepository {
       .executeTakeFirst();
     if (row === undefined || row.expires_at <= now) return undefined;
     return { userId: row.user_id };
+  }
+
+  /** Deletes at most `limit` tokens with `expiresAt ≤ now` (never usable again), oldest expiry first. */
+  async pruneExpired(now: number, limit: number): Promise<number> {
+    const r = await this.#db
+      .deleteFrom('password_tokens')
+      .where('token_hash', 'in', (eb) =>
+        eb.selectFrom('password_tokens as t').select('t.token_hash').where('t.expires_at', '<=', now).orderBy('t.expires_at').limit(limit),
+      )
+      .executeTakeFirst();
+    return affected(r.numDeletedRows);
   }
 }

@@ -2,8 +2,11 @@
 import type { AccountRepository, ApiKeyRepository, UserRepository, WebhookConfigRepository } from '../../domain/ports.js';
 import type { CachePolicy } from './readCache.js';
 
-/** Accounts: `get` runs on every authenticated v6 request that presents a meeting. */
-export const accountsPolicy: CachePolicy<AccountRepository> = { name: 'accounts', cached: ['get'], passThrough: ['list'] };
+/**
+ * Accounts: `get` runs on every authenticated v6 request that presents a meeting. `getForUpdate` must read
+ * (and lock) the row itself, so it passes through; it writes nothing.
+ */
+export const accountsPolicy: CachePolicy<AccountRepository> = { name: 'accounts', cached: ['get'], passThrough: ['list', 'getForUpdate', 'getForShare'] };
 
 /** Users: the acting user of every request, and the lookups of the sign-in and token routes. */
 export const usersPolicy: CachePolicy<UserRepository> = {

@@ -19,6 +19,13 @@ export interface SqlCapabilities {
    * serialise writers itself (SQLite: one connection behind Kysely's mutex).
    */
   readonly supportsSkipLocked: boolean;
+  /**
+   * True when a transaction can lock single rows (`SELECT … FOR NO KEY UPDATE`, PostgreSQL). `getForUpdate`
+   * uses it so that transactions checking an account's limits run one after another. Without it every
+   * transaction must already hold the database's write lock from its first statement (SQLite: `BEGIN
+   * IMMEDIATE` on one connection), which serialises them anyway, so a plain read suffices.
+   */
+  readonly supportsRowLocks: boolean;
   /** True when `e` is the driver's unique-violation error for `key`, judged by its error code. */
   isUniqueViolation(e: unknown, key: UniqueKey): boolean;
   /** Seals secrets that must be read back (webhook secrets and keys) before they reach a column. */

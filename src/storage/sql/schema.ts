@@ -357,6 +357,14 @@ export interface MeetingSecretsTable {
   guest_password: string;
 }
 
+/** `dialin_releases`: dial-in conference rooms given up by `isDialin` true→false, quarantined 30 days (migration 0005). */
+export interface DialinReleasesTable {
+  conference_room: string;
+  /** Epoch ms. */
+  released_at: number;
+  meeting_id: string;
+}
+
 /** `access_tokens`: SHA-256 of dialect bearer tokens (migration 0003). */
 export interface AccessTokensTable {
   hash: string;
@@ -436,4 +444,5 @@ export interface Database {
   auth_nonces: AuthNoncesTable;
   auth_failures: AuthFailuresTable;
   recordings: RecordingsTable;
+  dialin_releases: DialinReleasesTable;
 }

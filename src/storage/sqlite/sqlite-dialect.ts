@@ -20,9 +20,13 @@ export interface SqliteDialectOptions {
   file: string;
 }
 
-/** SQLite's capabilities: no SKIP LOCKED (one connection serialises everything), column-based unique errors. */
+/**
+ * SQLite's capabilities: no SKIP LOCKED and no row locks (one connection and `BEGIN IMMEDIATE` serialise every
+ * writing transaction), column-based unique errors.
+ */
 export const sqliteCapabilities: Omit<SqlCapabilities, 'secrets'> = Object.freeze({
   supportsSkipLocked: false,
+  supportsRowLocks: false,
   isUniqueViolation: isSqliteUniqueViolation,
 });
 

@@ -8,6 +8,8 @@
  * - better-sqlite3 builds each row object in C++ one property at a time, which for a 40-column meeting row
  *   costs twice the query itself. Raw rows (arrays) plus one generated object-literal builder per statement
  *   give the same objects (same keys, same order, a later duplicate name wins) at half the cost.
+ * A schema change makes cached statements stale: this connection's DDL clears the cache at once, another
+ * connection's is seen through `schema_version` within a millisecond (and a changed column count at once).
  */
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -69,9 +71,29 @@ class FastReader implements SqliteStatement {
 /** `database` as Kysely's `SqliteDatabase`, with the statement cache and raw-row readers described above. */
 export function cachingDatabase(database: Database.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  // Another connection's DDL (a rename keeps the column count, so the readers' length check cannot see it)
+  // changes schema_version; checked at most once per millisecond, it costs nothing per query.
+  const schemaVersion = database.prepare('pragma schema_version').pluck();
+  // The pragma reads the file's counter but does not reload this connection's schema, so a fresh prepare()
+  // would still compile against the old one; running any table read checks the cookie and reloads it.
+  const reloadSchema = database.prepare('select 1 from sqlite_master limit 1');
+  let seenSchema: unknown;
+  let checkedAt = -Infinity;
   return {
     close: () => database.close(),
     prepare: (sql: string): SqliteStatement => {
+      const t = performance.now();
+      if (t - checkedAt >= 1) {
+        checkedAt = t;
+        const v = schemaVersion.get();
+        if (v !== seenSchema) {
+          if (seenSchema !== undefined) {
+            reloadSchema.get();
+            cache.clear();
+          }
+          seenSchema = v;
+        }
+      }
       let stmt = cache.get(sql);
       if (stmt) return stmt;
       const prepared = database.prepare(sql);

@@ -8,6 +8,8 @@ import { migration0001Init } from './0001_init.js';
 import { migration0002Recordings } from './0002_recordings.js';
 import { migration0003Live } from './0003_live.js';
 import { migration0004Focus } from './0004_focus.js';
+import { migration0005DialinReleases } from './0005_dialin_releases.js';
+import { migration0006Housekeeping } from './0006_housekeeping.js';
 
 /** Every migration by name. Kysely applies them in name order, so names start with a zero-padded number. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -15,6 +17,8 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0002_recordings': migration0002Recordings,
   '0003_live': migration0003Live,
   '0004_focus': migration0004Focus,
+  '0005_dialin_releases': migration0005DialinReleases,
+  '0006_housekeeping': migration0006Housekeeping,
 });
 
 /** A `MigrationProvider` over the static list above. */
