@@ -213,7 +213,8 @@ ${rows.join('\n')}
 ${results.map((r) => `| ${r.label} | ${r.idleRss.toFixed(0)} MB | ${r.msToHealthy.toFixed(0)} ms |`).join('\n')}
 
 Targets (issue #4) on SQLite: create ≥ 30 % of the baseline (${verdict(sqlite.create.ratio >= 0.3)}), get ≥ 50 % (${verdict(sqlite.get.ratio >= 0.5)}); idle RSS ≤ 150 MB
-(${verdict(sqlite.idleRss <= 150)}); start to healthy ≤ 3 s (${verdict(sqlite.msToHealthy <= 3000)}).
+(${verdict(sqlite.idleRss <= 150)}); start to healthy ≤ 3 s (${verdict(sqlite.msToHealthy <= 3000)}). Where the time goes and what was
+optimised: [performance.md](performance.md).
 `;
   // Issue #5: the live-conference section (bench/live.ts) follows the v6 one; BENCH_LIVE=0 skips it.
   const live = process.env.BENCH_LIVE === '0' ? '' : await runLiveBench({ build: false });
