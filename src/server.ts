@@ -94,7 +94,12 @@ export async function startServer(config: Config, o: StartServerOptions = {}): P
   const secretKey = resolveSecretKey(config.secretKey, config.databaseUrl, (path) =>
     logger.warn({ path }, 'CONVENE_SECRET_KEY is not set: generated one in the data directory; back it up with the database'),
   );
-  const store = await createStore({ url: config.databaseUrl, logger: logger.child({ component: 'storage' }), secrets: createSecretBox(secretKey) });
+  const store = await createStore({
+    url: config.databaseUrl,
+    logger: logger.child({ component: 'storage' }),
+    secrets: createSecretBox(secretKey),
+    backgroundCheckpoint: true,
+  });
   let app: FastifyInstance | undefined;
   let live: LiveRuntime | undefined;
   try {

@@ -32,6 +32,8 @@ export interface CreateStoreOptions {
   secrets?: SecretCodec | undefined;
   /** PostgreSQL: lifetime of read-cache entries (default `DEFAULT_READ_CACHE_TTL_MS`); 0 turns the cache off on both engines. */
   readCacheTtlMs?: number | undefined;
+  /** SQLite files only: checkpoint the WAL on a worker thread (storage/sqlite/checkpointer.ts); the server sets it. */
+  backgroundCheckpoint?: boolean | undefined;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function createStore({
   logger,
   secrets = plainSecrets,
   readCacheTtlMs = DEFAULT_READ_CACHE_TTL_MS,
+  backgroundCheckpoint = false,
 }: CreateStoreOptions): Promise<SqlStore> {
   // An empty CONVENE_DATABASE_URL must not quietly become a throw-away database.
   if (url.trim() === '') throw new TypeError('storage url is empty: give a SQLite file path, :memory: or postgres://…');
@@ -81,13 +84,18 @@ export async function createStore({
       readCache: { ttlMs: readCacheTtlMs },
     });
   } else {
-    const { dialect, dataVersion } = createSqliteDialect({ file: url });
+    const { dialect, dataVersion, stopWorkers } = createSqliteDialect({
+      file: url,
+      backgroundCheckpoint,
+      onCheckpointError: (err) => logger?.error({ err }, 'storage: background WAL checkpoint failed'),
+    });
     // data_version tells the cache about other processes' commits at once, so entries need no short expiry.
     store = new SqlStore({
       db: new Kysely<Database>({ dialect }),
       engine: 'sqlite',
       caps: { ...sqliteCapabilities, secrets },
       readCache: { ttlMs: readCacheTtlMs === 0 ? 0 : 60_000, externalVersion: dataVersion },
+      afterClose: stopWorkers,
     });
   }
   if (migrate) {

@@ -46,6 +46,8 @@ export interface SqlStoreOptions {
   schema?: string | undefined;
   /** The read cache of keys, users, accounts and webhook configuration; default none (`ttlMs: 0`). */
   readCache?: ReadCacheOptions | undefined;
+  /** Runs after the database is closed (the SQLite checkpoint worker stops here). */
+  afterClose?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -85,10 +87,12 @@ export class SqlStore implements Store {
   readonly nonces: NonceRepository;
   readonly authThrottle: AuthThrottleRepository;
   readonly #cache: ReadCache;
+  readonly #afterClose: (() => Promise<void>) | undefined;
   #closed: Promise<void> | undefined;
 
   /** Wraps an already configured Kysely instance; `close()` destroys it. */
-  constructor({ db, engine, caps, schema, readCache = { ttlMs: 0 } }: SqlStoreOptions) {
+  constructor({ db, engine, caps, schema, readCache = { ttlMs: 0 }, afterClose }: SqlStoreOptions) {
+    this.#afterClose = afterClose;
     this.db = db;
     this.schema = schema;
     this.engine = engine;
@@ -174,7 +178,7 @@ export class SqlStore implements Store {
 
   /** Destroys the pool or closes the database file. Idempotent. */
   async close(): Promise<void> {
-    this.#closed ??= this.db.destroy();
+    this.#closed ??= this.db.destroy().then(() => this.#afterClose?.());
     return this.#closed;
   }
 }

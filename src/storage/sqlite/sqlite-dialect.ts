@@ -12,12 +12,20 @@ import {
 } from 'kysely';
 import type { SqlCapabilities } from '../sql/capabilities.js';
 import { isSqliteUniqueViolation } from './sqlite-codecs.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { cachingDatabase } from './statementCache.js';
 
 /** Options of `createSqliteDialect`. */
 export interface SqliteDialectOptions {
   /** A file path (its parent directory is created) or `:memory:`. */
   file: string;
+  /**
+   * Checkpoint the WAL on a worker thread instead of during commits (checkpointer.ts). The server turns it on;
+   * the CLI and tests leave it off, so they start no thread.
+   */
+  backgroundCheckpoint?: boolean | undefined;
+  /** Told when a background checkpoint fails. */
+  onCheckpointError?: ((err: Error) => void) | undefined;
 }
 
 /**
@@ -71,7 +79,12 @@ class ImmediateTransactionSqliteDialect extends SqliteDialect {
  *   failing at once with SQLITE_BUSY.
  * Kysely reaches the file through `cachingDatabase` (statement cache, fast rows: see statementCache.ts).
  */
-export function createSqliteDialect({ file }: SqliteDialectOptions): { dialect: SqliteDialect; dataVersion: () => number } {
+export function createSqliteDialect({ file, backgroundCheckpoint = false, onCheckpointError }: SqliteDialectOptions): {
+  dialect: SqliteDialect;
+  dataVersion: () => number;
+  /** Stops the checkpoint worker, if one runs; call after the dialect's database was closed. */
+  stopWorkers: () => Promise<void>;
+} {
   const inMemory = file === ':memory:';
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const database = new Database(inMemory ? ':memory:' : file);
@@ -80,8 +93,14 @@ export function createSqliteDialect({ file }: SqliteDialectOptions): { dialect: 
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const dataVersion = database.prepare('pragma data_version').pluck();
+  let checkpointer: Checkpointer | undefined;
+  if (backgroundCheckpoint && !inMemory) {
+    database.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer({ file, onError: onCheckpointError });
+  }
   return {
     dialect: new ImmediateTransactionSqliteDialect({ database: cachingDatabase(database) }),
     dataVersion: () => dataVersion.get() as number,
+    stopWorkers: async () => checkpointer?.stop(),
   };
 }
