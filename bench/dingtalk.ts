@@ -27,6 +27,7 @@ import { createDingtalkApp } from '../src/domain/credentials/createDingtalkApp.j
 import { createIds, systemClock } from '../src/infra/ids.js';
 import { createSecretBox } from '../src/infra/secretBox.js';
 import { createStore } from '../src/storage/index.js';
+import { CONVENE_NODE_ARGS } from './serverArgs.js';
 
 const require = createRequire(import.meta.url);
 const conference = require('@alicloud/dingtalk/dist/conference_1_0/client.js') as typeof import('@alicloud/dingtalk/dist/conference_1_0/client.js');
@@ -140,7 +141,7 @@ export async function runDingtalkBench(o: { build?: boolean } = {}): Promise<str
   if (o.build !== false) execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'convene-dingtalk-bench-'));
   const db = join(dir, 'dingtalk.db');
-  const srv = await startChild(['--enable-source-maps', 'dist/main.js'], { CONVENE_DATABASE_URL: db, CONVENE_INSTANCE_API_KEY: INSTANCE_KEY, CONVENE_SECRET_KEY: SECRET_KEY }, '/healthz');
+  const srv = await startChild(CONVENE_NODE_ARGS, { CONVENE_DATABASE_URL: db, CONVENE_INSTANCE_API_KEY: INSTANCE_KEY, CONVENE_SECRET_KEY: SECRET_KEY }, '/healthz');
   const base = `http://127.0.0.1:${srv.port}`;
   const store = await createStore({ url: db, migrate: false, secrets: createSecretBox(SECRET_KEY) });
   let baseline: { child: ChildProcess; port: number } | undefined;

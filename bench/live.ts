@@ -38,6 +38,7 @@ import { hashPassword } from '../src/infra/secrets.js';
 import { createStore } from '../src/storage/index.js';
 import WebSocket from 'ws';
 import { allReceive, Member, pct, pool, within } from './live/crowd.js';
+import { CONVENE_NODE_ARGS } from './serverArgs.js';
 
 function envInt(name: string, dflt: number): number {
   const v = Number(process.env[name]);
@@ -273,7 +274,7 @@ async function bench(log: (s: string) => void): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'convene-live-bench-'));
   const db = join(dir, 'live.db');
   const startConvene = () =>
-    startChild(['--enable-source-maps', 'dist/main.js'], {
+    startChild(CONVENE_NODE_ARGS, {
       CONVENE_DATABASE_URL: db,
       CONVENE_INSTANCE_API_KEY: INSTANCE_KEY,
       CONVENE_SECRET_KEY: SECRET_KEY,

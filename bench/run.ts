@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { runLiveBench } from './live.js';
 import { runDingtalkBench } from './dingtalk.js';
+import { CONVENE_NODE_ARGS } from './serverArgs.js';
 
 const DURATION = Number(process.env.BENCH_DURATION_S ?? 5);
 const KEY = 'bench-instance-key-0123456789abcdef';
@@ -115,7 +116,7 @@ interface Target {
  */
 async function benchConvene(label: string, dbUrl: string, baselinePort: number) {
   // What `npm start` runs (after its build step, done once in main()).
-  const s = await startNode(['--enable-source-maps', 'dist/main.js'], { CONVENE_DATABASE_URL: dbUrl, CONVENE_INSTANCE_API_KEY: KEY }, '/healthz');
+  const s = await startNode(CONVENE_NODE_ARGS, { CONVENE_DATABASE_URL: dbUrl, CONVENE_INSTANCE_API_KEY: KEY }, '/healthz');
   await new Promise((r) => setTimeout(r, 1000));
   const idleRss = rssMb(s.pid);
   const base = `http://127.0.0.1:${s.port}/api/v6`;

@@ -58,7 +58,11 @@ parentPort.on('message', (m) => {
 /** Starts the checkpoint worker for `file`. The caller sets the backstop on its own connection. */
 export function startCheckpointer({ file, intervalMs = 200, onError = () => {} }: CheckpointerOptions): Checkpointer {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, modulePath } });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { file, intervalMs, modulePath },
+    resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, codeRangeSizeMb: 4, stackSizeMb: 1 },
+  });
   // The worker must never keep a finished process alive (tests, the CLI): the server's own handles do that.
   worker.unref();
   let stopped = false;
