@@ -67,13 +67,7 @@ export class SqlAccountRepository implements AccountRepository {
 
   /** The account with `id`, if `scope` may see it. */
   async get(scope: Scope, id: string): Promise<Account | undefined> {
-    const row = await this.#db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('id', '=', id)
-      .$if(isAccountScope(scope), (q) => q.where('id', '=', scope))
-      .executeTakeFirst();
-    return row && accountFromRow(row);
+    return this.#read(scope, id, 'none');
   }
 
   /**
@@ -83,24 +77,23 @@ export class SqlAccountRepository implements AccountRepository {
    * which would only add waiting and deadlock chances. SQLite's transaction holds the write lock already.
    */
   async getForUpdate(scope: Scope, id: string): Promise<Account | undefined> {
-    const row = await this.#db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('id', '=', id)
-      .$if(isAccountScope(scope), (q) => q.where('id', '=', scope))
-      .$if(this.#caps.supportsRowLocks, (q) => q.forNoKeyUpdate())
-      .executeTakeFirst();
-    return row && accountFromRow(row);
+    return this.#read(scope, id, 'update');
   }
 
   /** The account with `id`, its row share-locked (`FOR SHARE`) until the transaction ends where the engine has row locks. */
   async getForShare(scope: Scope, id: string): Promise<Account | undefined> {
+    return this.#read(scope, id, 'share');
+  }
+
+  async #read(scope: Scope, id: string, lock: 'none' | 'update' | 'share'): Promise<Account | undefined> {
+    const locks = this.#caps.supportsRowLocks;
     const row = await this.#db
       .selectFrom('accounts')
       .selectAll()
       .where('id', '=', id)
       .$if(isAccountScope(scope), (q) => q.where('id', '=', scope))
-      .$if(this.#caps.supportsRowLocks, (q) => q.forShare())
+      .$if(locks && lock === 'update', (q) => q.forNoKeyUpdate())
+      .$if(locks && lock === 'share', (q) => q.forShare())
       .executeTakeFirst();
     return row && accountFromRow(row);
   }
