@@ -14,8 +14,6 @@
  * The id mapping this checks is documented in docs/id-mapping.md.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -27,6 +25,7 @@ import { ConveneRealtimeClient } from '../../src/realtime/client.js';
 import type { NotificationOf } from '../../src/realtime/protocol.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { conference, oauth2, sdk, type DingtalkSdk } from '../support/dingtalkApp.js';
+import { eventually, httpClient, huaweiSignIn as signInWith, realTimeInfo as h11, startHookReceiver, type HookReceiver } from '../support/e2e.js';
 import { tempDir } from '../support/servers.js';
 
 const INSTANCE_KEY = 'e2e-cross-instance-key-0123456789';
@@ -37,79 +36,22 @@ const PHONE = '+447700900000';
 const RING_TIMEOUT_S = 4;
 const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
-interface HttpResult {
-  status: number;
-  body: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions give the parsed body its shape
-  json: () => any;
-  headers: Headers;
-}
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 let server: RunningServer;
-let receiver: Server;
+let receiver: HookReceiver;
+const http = httpClient(() => server.url);
 let dt: DingtalkSdk;
 let dtToken: string;
-const hooks: Received[] = [];
 
-/** Retries `check` until it stops throwing (the outcome of asynchronous work is observed, never timed). */
-async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`${what} did not happen: ${last instanceof Error ? last.message : String(last)}`);
-}
-
-async function http(method: string, path: string, o: { headers?: Record<string, string>; body?: unknown } = {}): Promise<HttpResult> {
-  const payload = o.body !== undefined ? JSON.stringify(o.body) : undefined;
-  const res = await fetch(`${server.url}${path}`, { method, redirect: 'manual', headers: { 'content-type': 'application/json', ...o.headers }, ...(payload !== undefined ? { body: payload } : {}) });
-  const body = await res.text();
-  return { status: res.status, body, json: () => JSON.parse(body), headers: res.headers };
-}
+const huaweiSignIn = (u: { email: string; password: string }) => signInWith(http, u);
+const realTimeInfo = (conferenceID: string, token: string) => h11(http, conferenceID, token);
 
 const v6 = (method: string, path: string, body?: unknown) => http(method, `/api/v6${path}`, { headers: { 'x-api-key': INSTANCE_KEY }, ...(body !== undefined ? { body } : {}) });
 
-/** Huawei H1: account + password sign-in. */
-async function huaweiSignIn(u: { email: string; password: string }): Promise<string> {
-  const res = await http('POST', '/v1/usg/acs/auth/account', {
-    headers: { authorization: `Basic ${Buffer.from(`${u.email}:${u.password}`).toString('base64')}`, 'content-type': 'application/json; charset=UTF-8' },
-    body: { account: u.email, clientType: 72 },
-  });
-  expect(res.status, res.body).toBe(200);
-  return res.json().accessToken as string;
-}
-
-async function realTimeInfo(conferenceID: string, token: string): Promise<{ attendees: Array<Record<string, unknown>>; participants: Array<{ pid: string; name: string; phone: string; state: number }> }> {
-  const res = await http('GET', `/v1/mmc/control/conferences/realTimeInfo?conferenceID=${conferenceID}`, { headers: { 'x-conference-authorization': token } });
-  expect(res.status, res.body).toBe(200);
-  return res.json();
-}
 
 const dtHeaders = <T>(C: new (m: { xAcsDingtalkAccessToken: string }) => T): T => new C({ xAcsDingtalkAccessToken: dtToken });
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      hooks.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  receiver = await startHookReceiver();
 
   const dir = tempDir('convene-cross-e2e-');
   const bootstrap = join(dir, 'bootstrap.json');
@@ -127,7 +69,7 @@ beforeAll(async () => {
   server = await startServer(config, { logger: pino({ level: 'silent' }) });
 
   // v6 E55: lifecycle and presence webhooks to the receiver, with a known signing secret.
-  const hook = { url: receiverUrl, method: 'POST', enabled: true, signingSecret: SIGNING_SECRET };
+  const hook = { url: receiver.url, method: 'POST', enabled: true, signingSecret: SIGNING_SECRET };
   const res = await v6('PUT', '/webhook', { onMeetingScheduled: hook, onMeetingUpdated: hook, onMeetingJoined: hook, onMeetingLeft: hook });
   expect(res.status, res.body).toBe(200);
 
@@ -142,7 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 describe('one meeting, three dialects (issue #6)', () => {
@@ -278,7 +220,7 @@ describe('one meeting, three dialects (issue #6)', () => {
     // 8. v6 webhooks for this meeting: onMeetingJoined ×2 then onMeetingLeft (kicked, the phone), signed, with
     //    strictly increasing X-Webhook-Sequence in arrival order.
     const presence = await eventually(async () => {
-      const mine = hooks.filter((h) => h.headers['x-webhook-meeting'] === conferenceId && ['onMeetingJoined', 'onMeetingLeft'].includes(String(h.headers['x-webhook-event'])));
+      const mine = receiver.hooks.filter((h) => h.headers['x-webhook-meeting'] === conferenceId && ['onMeetingJoined', 'onMeetingLeft'].includes(String(h.headers['x-webhook-event'])));
       expect(mine.some((h) => h.headers['x-webhook-event'] === 'onMeetingLeft')).toBe(true);
       return mine;
     }, 'onMeetingLeft delivered');
@@ -289,12 +231,12 @@ describe('one meeting, three dialects (issue #6)', () => {
     expect(new Set(bodies.slice(0, 2).map((b) => b.participant.participantId))).toEqual(new Set([call.callId, both.phonePid]));
     expect(bodies[2]!.participant).toMatchObject({ participantId: both.phonePid, name: 'Phone guest' });
     expect(bodies[2]!.reason).toBe('kicked');
-    for (const h of hooks.filter((x) => x.headers['x-webhook-meeting'] === conferenceId)) {
+    for (const h of receiver.hooks.filter((x) => x.headers['x-webhook-meeting'] === conferenceId)) {
       expect(() => new Webhook(SIGNING_SECRET).verify(h.body, h.headers as Record<string, string>)).not.toThrow();
     }
     // The DingTalk-created meetings were announced as scheduled too (lifecycle webhooks, same signature).
     await eventually(async () => {
-      const events = hooks.filter((h) => h.headers['x-webhook-event'] === 'onMeetingScheduled').map((h) => h.headers['x-webhook-meeting']);
+      const events = receiver.hooks.filter((h) => h.headers['x-webhook-event'] === 'onMeetingScheduled').map((h) => h.headers['x-webhook-meeting']);
       expect(events).toEqual(expect.arrayContaining([conferenceId, scheduleConferenceId]));
     }, 'onMeetingScheduled delivered');
 

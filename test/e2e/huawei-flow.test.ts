@@ -13,8 +13,6 @@
  * Nothing here is faked: if the realtime client or the simulated network are missing, the file fails.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -24,6 +22,7 @@ import { loadConfig } from '../../src/config.js';
 import { ConveneRealtimeClient } from '../../src/realtime/client.js';
 import type { NotificationOf } from '../../src/realtime/protocol.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { eventually, httpClient, huaweiSignIn, realTimeInfo as h11, startHookReceiver, type HookReceiver, type HttpResult } from '../support/e2e.js';
 import { tempDir } from '../support/servers.js';
 
 const INSTANCE_KEY = 'e2e-huawei-instance-key-0123456789';
@@ -36,60 +35,16 @@ const NO_ANSWER = '+447700900408';
 const RING_TIMEOUT_S = 4;
 const SIGNING_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
-/** An HTTP answer; `json()` parses the body (its shape is what the assertions check). */
-interface HttpResult {
-  status: number;
-  body: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions give the parsed body its shape
-  json: () => any;
-  headers: Headers;
-}
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 let server: RunningServer;
-let receiver: Server;
-let receiverUrl: string;
-const hooks: Received[] = [];
-
-/** Retries `check` until it stops throwing (the outcome of asynchronous work is observed, never timed). */
-async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      return await check();
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`${what} did not happen: ${last instanceof Error ? last.message : String(last)}`);
-}
-
-async function http(method: string, path: string, o: { headers?: Record<string, string>; body?: unknown; raw?: string } = {}): Promise<HttpResult> {
-  const payload = o.raw ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined);
-  const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...o.headers }, ...(payload !== undefined ? { body: payload } : {}) });
-  const body = await res.text();
-  return { status: res.status, body, json: () => JSON.parse(body), headers: res.headers };
-}
+let receiver: HookReceiver;
+const http = httpClient(() => server.url);
 
 function expectHuaweiError(res: HttpResult, status: number, code: string, msg: string, detail: string): void {
   expect({ status: res.status, body: res.json() }).toEqual({ status, body: { error_code: code, error_msg: msg, error_detail: detail, request_id: res.headers.get('x-request-id') } });
 }
 
-/** H1: account + password sign-in; returns the access token. */
-async function signIn(u: { email: string; password: string }): Promise<string> {
-  const res = await http('POST', '/v1/usg/acs/auth/account', {
-    headers: { authorization: `Basic ${Buffer.from(`${u.email}:${u.password}`).toString('base64')}`, 'content-type': 'application/json; charset=UTF-8' },
-    body: { account: u.email, clientType: 72 },
-  });
-  expect(res.status, res.body).toBe(200);
-  return res.json().accessToken as string;
-}
+const signIn = (u: { email: string; password: string }) => huaweiSignIn(http, u);
+const realTimeInfo = (conferenceID: string, token: string) => h11(http, conferenceID, token);
 
 /** H3: an instant conference; returns its conferenceID and chair password. */
 async function createInstant(accessToken: string, subject: string): Promise<{ conferenceID: string; chair: string; guest: string }> {
@@ -110,25 +65,9 @@ async function controlToken(conferenceID: string, password: string, accessToken?
   return res.json().data.token as string;
 }
 
-async function realTimeInfo(conferenceID: string, token: string): Promise<{ attendees: Array<Record<string, unknown>>; participants: Array<{ pid: string; name: string; phone: string; state: number }>; confInfo: Record<string, unknown> }> {
-  const res = await http('GET', `/v1/mmc/control/conferences/realTimeInfo?conferenceID=${conferenceID}`, { headers: { 'x-conference-authorization': token } });
-  expect(res.status, res.body).toBe(200);
-  return res.json();
-}
-
 beforeAll(async () => {
   // 1. The webhook receiver: records every delivery, answers 204.
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      hooks.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  receiver = await startHookReceiver();
 
   // 2. An instance provisioned by its bootstrap file: one account with an organizer and an app user (both with
   //    passwords), and a second, foreign account.
@@ -157,14 +96,14 @@ beforeAll(async () => {
   server = await startServer(config, { logger: pino({ level: 'silent' }) });
 
   // 3. v6 E55: presence webhooks to the receiver, with a known signing secret.
-  const hook = { url: receiverUrl, method: 'POST', enabled: true, signingSecret: SIGNING_SECRET };
+  const hook = { url: receiver.url, method: 'POST', enabled: true, signingSecret: SIGNING_SECRET };
   const res = await http('PUT', '/api/v6/webhook', { headers: { 'x-api-key': INSTANCE_KEY }, body: { onMeetingJoined: hook, onMeetingLeft: hook } });
   expect(res.status, res.body).toBe(200);
 }, 60_000);
 
 afterAll(async () => {
   await server?.close();
-  await new Promise((r) => receiver?.close(r));
+  await receiver?.close();
 });
 
 describe('the Huawei flow end to end (issue #5)', () => {
@@ -252,7 +191,7 @@ describe('the Huawei flow end to end (issue #5)', () => {
 
     // 10. The receiver got onMeetingJoined, then onMeetingLeft (kicked), for Bob's leg, signed, in sequence order.
     const presence = await eventually(async () => {
-      const mine = hooks.filter((h) => h.headers['x-webhook-meeting'] === meeting.id);
+      const mine = receiver.hooks.filter((h) => h.headers['x-webhook-meeting'] === meeting.id);
       const left = mine.find((h) => h.headers['x-webhook-event'] === 'onMeetingLeft');
       expect(left).toBeDefined();
       return mine;
