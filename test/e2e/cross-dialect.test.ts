@@ -14,19 +14,14 @@
  * The id mapping this checks is documented in docs/id-mapping.md.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createDingtalkApp } from '../../src/domain/credentials/createDingtalkApp.js';
 import { ConveneRealtimeClient } from '../../src/realtime/client.js';
 import type { NotificationOf } from '../../src/realtime/protocol.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { RunningServer } from '../../src/server.js';
 import { conference, oauth2, sdk, type DingtalkSdk } from '../support/dingtalkApp.js';
-import { eventually, httpClient, huaweiSignIn as signInWith, realTimeInfo as h11, startHookReceiver, type HookReceiver } from '../support/e2e.js';
-import { tempDir } from '../support/servers.js';
+import { eventually, httpClient, startBootstrappedServer, huaweiSignIn as signInWith, realTimeInfo as h11, startHookReceiver, type HookReceiver } from '../support/e2e.js';
 
 const INSTANCE_KEY = 'e2e-cross-instance-key-0123456789';
 const ANNA = { email: 'anna@acme.example', password: 'S3cure-pass!', firstName: 'Anna', lastName: 'Muster', unionId: 'annaUnion27SaQ3iiHLN0uwqc' };
@@ -53,20 +48,11 @@ const dtHeaders = <T>(C: new (m: { xAcsDingtalkAccessToken: string }) => T): T =
 beforeAll(async () => {
   receiver = await startHookReceiver();
 
-  const dir = tempDir('convene-cross-e2e-');
-  const bootstrap = join(dir, 'bootstrap.json');
-  writeFileSync(bootstrap, JSON.stringify({ instanceKeys: [INSTANCE_KEY], accounts: [{ name: 'Acme', accountType: 'paid', admin: ANNA, users: [BOB] }] }));
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    CONVENE_DATABASE_URL: join(dir, 'convene.db'),
-    CONVENE_PUBLIC_URL: 'https://meet.example.com',
-    CONVENE_BOOTSTRAP: bootstrap,
-    CONVENE_SECRET_KEY: randomBytes(32).toString('base64'),
-    CONVENE_RING_TIMEOUT_S: String(RING_TIMEOUT_S),
-    LOG_LEVEL: 'silent',
+  server = await startBootstrappedServer({
+    tempPrefix: 'convene-cross-e2e-',
+    ringTimeoutS: RING_TIMEOUT_S,
+    bootstrap: { instanceKeys: [INSTANCE_KEY], accounts: [{ name: 'Acme', accountType: 'paid', admin: ANNA, users: [BOB] }] },
   });
-  server = await startServer(config, { logger: pino({ level: 'silent' }) });
 
   // v6 E55: lifecycle and presence webhooks to the receiver, with a known signing secret.
   const hook = { url: receiver.url, method: 'POST', enabled: true, signingSecret: SIGNING_SECRET };

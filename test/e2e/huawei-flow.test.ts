@@ -13,17 +13,12 @@
  * Nothing here is faked: if the realtime client or the simulated network are missing, the file fails.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { ConveneRealtimeClient } from '../../src/realtime/client.js';
 import type { NotificationOf } from '../../src/realtime/protocol.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { eventually, httpClient, huaweiSignIn, realTimeInfo as h11, startHookReceiver, type HookReceiver, type HttpResult } from '../support/e2e.js';
-import { tempDir } from '../support/servers.js';
+import type { RunningServer } from '../../src/server.js';
+import { eventually, httpClient, startBootstrappedServer, huaweiSignIn, realTimeInfo as h11, startHookReceiver, type HookReceiver, type HttpResult } from '../support/e2e.js';
 
 const INSTANCE_KEY = 'e2e-huawei-instance-key-0123456789';
 const ANNA = { email: 'anna@acme.example', password: 'S3cure-pass!', firstName: 'Anna', lastName: 'Muster' };
@@ -71,29 +66,17 @@ beforeAll(async () => {
 
   // 2. An instance provisioned by its bootstrap file: one account with an organizer and an app user (both with
   //    passwords), and a second, foreign account.
-  const dir = tempDir('convene-huawei-e2e-');
-  const bootstrap = join(dir, 'bootstrap.json');
-  writeFileSync(
-    bootstrap,
-    JSON.stringify({
+  server = await startBootstrappedServer({
+    tempPrefix: 'convene-huawei-e2e-',
+    ringTimeoutS: RING_TIMEOUT_S,
+    bootstrap: {
       instanceKeys: [INSTANCE_KEY],
       accounts: [
         { name: 'Acme', accountType: 'paid', admin: ANNA, users: [BOB] },
         { name: 'Other', accountType: 'paid', admin: OLGA },
       ],
-    }),
-  );
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    CONVENE_DATABASE_URL: join(dir, 'convene.db'),
-    CONVENE_PUBLIC_URL: 'https://meet.example.com',
-    CONVENE_BOOTSTRAP: bootstrap,
-    CONVENE_SECRET_KEY: randomBytes(32).toString('base64'),
-    CONVENE_RING_TIMEOUT_S: String(RING_TIMEOUT_S),
-    LOG_LEVEL: 'silent',
+    },
   });
-  server = await startServer(config, { logger: pino({ level: 'silent' }) });
 
   // 3. v6 E55: presence webhooks to the receiver, with a known signing secret.
   const hook = { url: receiver.url, method: 'POST', enabled: true, signingSecret: SIGNING_SECRET };

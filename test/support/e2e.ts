@@ -2,9 +2,16 @@
  * What the end-to-end files (test/e2e) share: plain HTTP against a running server, a webhook receiver on
  * 127.0.0.1, waiting for asynchronous outcomes, and the Huawei sign-in and real-time-info calls.
  */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pino } from 'pino';
 import { expect } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { tempDir } from './servers.js';
 
 /** An HTTP answer; `json()` parses the body (its shape is what the assertions check). */
 export interface HttpResult {
@@ -102,4 +109,25 @@ export async function realTimeInfo(
   const res = await http('GET', `/v1/mmc/control/conferences/realTimeInfo?conferenceID=${conferenceID}`, { headers: { 'x-conference-authorization': token } });
   expect(res.status, res.body).toBe(200);
   return res.json();
+}
+
+/**
+ * Starts the real server (`startServer`, in-process, ephemeral loopback port) on a fresh SQLite file in a temp
+ * directory, provisioned by the bootstrap document `bootstrap`, with a short ring timeout and silent logs.
+ */
+export async function startBootstrappedServer(o: { tempPrefix: string; bootstrap: object; ringTimeoutS: number }): Promise<RunningServer> {
+  const dir = tempDir(o.tempPrefix);
+  const bootstrap = join(dir, 'bootstrap.json');
+  writeFileSync(bootstrap, JSON.stringify(o.bootstrap));
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    CONVENE_DATABASE_URL: join(dir, 'convene.db'),
+    CONVENE_PUBLIC_URL: 'https://meet.example.com',
+    CONVENE_BOOTSTRAP: bootstrap,
+    CONVENE_SECRET_KEY: randomBytes(32).toString('base64'),
+    CONVENE_RING_TIMEOUT_S: String(o.ringTimeoutS),
+    LOG_LEVEL: 'silent',
+  });
+  return startServer(config, { logger: pino({ level: 'silent' }) });
 }
